@@ -1,0 +1,75 @@
+/**
+ * The helmflux command line: parses flags, calls the library, maps outcomes
+ * to exit codes. The only `process.exit` is in bin/helmflux.js.
+ */
+import yargs from 'yargs/yargs';
+import { InputError } from '../problems';
+import { listCommand } from './cmds/list';
+import { synthCommand } from './cmds/synth';
+import { validateCommand } from './cmds/validate';
+
+/** Exit codes, documented in the README and `--help`. */
+export const EXIT = {
+  /** Success. */
+  ok: 0,
+  /** Reserved: the committed output differs from what the environments synthesize. */
+  drift: 1,
+  /** Invalid input or usage: nothing was written. */
+  invalid: 2,
+  /** A bug in helmflux (an uncaught exception). */
+  internal: 3,
+} as const;
+
+/** Flags every command takes. */
+export interface GlobalArgs {
+  environments?: string;
+}
+
+class UsageError extends Error {}
+
+/** Runs the CLI with the given arguments; returns the exit code. */
+export function main(argv: readonly string[]): number {
+  try {
+    yargs([...argv])
+      .scriptName('helmflux')
+      .usage('$0 <command> [options]\n\nCompile the typed environments in environments/*.ts into Flux v1 manifests in dist/.')
+      .option('environments', {
+        type: 'string',
+        global: true,
+        describe: 'Folder of environment files: every *.ts file in it is one environment',
+        defaultDescription: 'environments',
+        requiresArg: true,
+      })
+      .command(synthCommand)
+      .command(validateCommand)
+      .command(listCommand)
+      .demandCommand(1, 'Name a command: synth, validate or list.')
+      .recommendCommands()
+      .strict()
+      .help()
+      .alias('h', 'help')
+      .version(false)
+      .wrap(null)
+      .epilogue(
+        'Exit codes: 0 success; 1 reserved for drift (dist/ out of date); 2 invalid input or usage (nothing written); 3 internal error.',
+      )
+      .fail((message, error) => {
+        throw error ?? new UsageError(message);
+      })
+      .parseSync();
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof InputError) {
+      process.stderr.write(err.message + '\n');
+      process.stderr.write(`helmflux: ${err.problems.length} problem(s); nothing was written.\n`);
+      return EXIT.invalid;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`helmflux: ${err.message}\nRun \`helmflux --help\` for the commands and options.\n`);
+      return EXIT.invalid;
+    }
+    process.stderr.write(`helmflux: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write('This is a bug in helmflux: please report it with the command you ran.\n');
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The JSON schema of an environment definition (`EnvironmentDefinition` in
+ * `definition.ts`), precompiled with ajv at build time
+ * (`scripts/compile-schemas.js`). It is strict: an unknown field is an error,
+ * since the generated HelmRelease class would silently drop it.
+ *
+ * `x-fix` is the hint printed after an error of that field. Checks that need
+ * more than one field (chart source kind, uniqueness, lengths of derived
+ * names) live in `validate.ts`.
+ */
+
+export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const HELM_RELEASE_NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+const QUALIFIED_KEY =
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$';
+const KEY_FIX =
+  'Use an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit, e.g. "app.kubernetes.io/part-of".';
+
+const labels = {
+  type: 'object',
+  propertyNames: { type: 'string', maxLength: 317, pattern: QUALIFIED_KEY, 'x-fix': KEY_FIX },
+  additionalProperties: {
+    type: 'string',
+    maxLength: 63,
+    pattern: LABEL_VALUE,
+    'x-fix': 'Use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or an empty string).',
+  },
+};
+
+const annotations = {
+  type: 'object',
+  propertyNames: { type: 'string', maxLength: 317, pattern: QUALIFIED_KEY, 'x-fix': KEY_FIX },
+  additionalProperties: { type: 'string', 'x-fix': 'Annotation values are strings: quote numbers and booleans, e.g. "true".' },
+};
+
+const nonEmptyToken = (fix: string) => ({ type: 'string', minLength: 1, pattern: '^\\S+$', 'x-fix': fix });
+
+export const environmentSchema = {
+  $id: 'helmflux:environment',
+  type: 'object',
+  required: ['namespace'],
+  additionalProperties: false,
+  properties: {
+    namespace: {
+      type: 'object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: {
+        name: {
+          type: 'string',
+          maxLength: 63,
+          pattern: DNS_LABEL,
+          'x-fix': 'Use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit, e.g. "develop".',
+        },
+        labels,
+        annotations,
+      },
+    },
+    releases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'chart'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            maxLength: 63,
+            pattern: DNS_LABEL,
+            'x-fix': 'Use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit, e.g. "web".',
+          },
+          releaseName: {
+            type: 'string',
+            maxLength: 53,
+            pattern: HELM_RELEASE_NAME,
+            'x-fix': 'Helm release names are at most 53 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit.',
+          },
+          chart: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              git: {
+                type: 'string',
+                pattern: '^(([A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s:]\\S*)|((ssh|git|https?)://\\S+))$',
+                'x-fix': 'Use an SSH or URL form, e.g. "git@github.com:org/repo" or "https://github.com/org/repo".',
+              },
+              path: {
+                type: 'string',
+                minLength: 1,
+                pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$))\\S+$',
+                'x-fix': 'Use the chart folder relative to the repository root, e.g. "charts/web" (no leading "/", no "..").',
+              },
+              ref: nonEmptyToken('Use a branch, tag or commit, e.g. "master".'),
+              repository: {
+                type: 'string',
+                pattern: '^https?://[^\\s/]+\\S*$',
+                'x-fix': 'Use the http(s) URL of the Helm repository, e.g. "https://charts.bitnami.com/bitnami".',
+              },
+              name: {
+                type: 'string',
+                minLength: 1,
+                pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]*$',
+                'x-fix': 'Use the chart name as the repository lists it, without the repository alias, e.g. "redis".',
+              },
+              version: nonEmptyToken('Pin the exact chart version, e.g. "10.5.7".'),
+            },
+          },
+          values: { type: 'object', 'x-fix': 'Values are a mapping of keys to JSON data, e.g. { replicaCount: 2 }.' },
+          helmVersion: { type: 'string', enum: ['v2', 'v3'], 'x-fix': 'Use "v3" (or "v2" for a Tiller-based cluster), or leave it out for "v3".' },
+          flux: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              automated: { type: 'boolean', 'x-fix': 'Use true or false.' },
+            },
+          },
+          labels,
+          annotations,
+        },
+      },
+    },
+  },
+} as const;

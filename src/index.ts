@@ -1,0 +1,7 @@
+// The public API of helmflux: what environment files and other programs import.
+// Kept light (no cdk8s): environment files load it on every synth.
+export * from './definition';
+export { settings } from './settings';
+export { formatProblem, InputError, type Problem } from './problems';
+export { synth, validate, type SynthOptions, type SynthReport, type ValidateReport } from './synth';
+export { list, formatTable, type ListRow } from './list';

@@ -1,0 +1,47 @@
+/**
+ * `helmflux list` as a library function: every environment's namespace and
+ * releases, from the validated definitions (no rendering).
+ */
+import { isGitChart } from './definition';
+import { loadValidEnvironments, openProject } from './pipeline';
+import type { ProjectOptions } from './project';
+import { effectiveReleaseName } from './validate';
+
+export interface ListRow {
+  readonly environment: string;
+  readonly namespace: string;
+  /** The HelmRelease name, or `-` for an environment without releases. */
+  readonly release: string;
+  /** The Helm release name (given or derived). */
+  readonly helmRelease: string;
+  /** The chart source in one line: `git <url> <path>@<ref>` or `helm <repository> <name>@<version>`. */
+  readonly chart: string;
+}
+
+export function list(options: ProjectOptions = {}): ListRow[] {
+  const rows: ListRow[] = [];
+  for (const env of loadValidEnvironments(openProject(options))) {
+    const namespace = env.definition.namespace.name;
+    const releases = env.definition.releases ?? [];
+    if (releases.length === 0) rows.push({ environment: env.name, namespace, release: '-', helmRelease: '-', chart: '-' });
+    for (const release of releases) {
+      const c = release.chart;
+      rows.push({
+        environment: env.name,
+        namespace,
+        release: release.name,
+        helmRelease: effectiveReleaseName(namespace, release),
+        chart: isGitChart(c) ? `git ${c.git} ${c.path}@${c.ref}` : `helm ${c.repository} ${c.name}@${c.version}`,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The rows as an aligned text table with a header line. */
+export function formatTable(rows: readonly ListRow[]): string {
+  const header = ['ENVIRONMENT', 'NAMESPACE', 'RELEASE', 'HELM RELEASE', 'CHART'];
+  const cells = [header, ...rows.map((r) => [r.environment, r.namespace, r.release, r.helmRelease, r.chart])];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+}

@@ -1,0 +1,73 @@
+/**
+ * Where things are: the project root, the environments folder and the output
+ * folder, and how each is shown in messages and generated headers. Shown
+ * paths never depend on the working directory, so output is the same
+ * wherever the CLI is started from.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from './problems';
+
+/** The default environments folder, relative to the project root. */
+export const DEFAULT_ENVIRONMENTS_DIR = 'environments';
+/** The default output folder, relative to the project root. */
+export const DEFAULT_OUT_DIR = 'dist';
+
+export interface ProjectOptions {
+  /**
+   * The folder of environment files, relative to `cwd`.
+   * @default - `environments/` of the project root
+   */
+  readonly environmentsDir?: string;
+  /**
+   * The working directory; the project root is the nearest folder at or above it holding `cdk8s.yaml`.
+   * @default process.cwd()
+   */
+  readonly cwd?: string;
+}
+
+/** A folder, absolute and as shown to the user. */
+export interface Place {
+  readonly dir: string;
+  readonly display: string;
+}
+
+/** The project root: the nearest folder at or above `cwd` with a `cdk8s.yaml`, else `cwd`. */
+export function findProjectRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'cdk8s.yaml'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
+}
+
+/** A folder given on the command line (or its default), resolved and named for display. */
+export function resolvePlace(root: string, cwd: string, given: string | undefined, fallback: string): Place {
+  const dir = given === undefined ? path.join(root, fallback) : path.resolve(cwd, given);
+  const relative = path.relative(root, dir);
+  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  // Outside the project only the folder's own name is shown: never a machine-specific path.
+  const display = inside ? relative.split(path.sep).join('/') : path.basename(dir);
+  return { dir, display };
+}
+
+/**
+ * Refuses an output folder inside the project that a symbolic link leads out
+ * of it: helmflux would write (and delete) files somewhere nobody reviews.
+ */
+export function checkOutputPlace(root: string, out: Place, flag: string): void {
+  const relative = path.relative(root, out.dir);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return;
+  let existing = out.dir;
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  const real = path.relative(fs.realpathSync(root), fs.realpathSync(existing));
+  if (real.startsWith('..') || path.isAbsolute(real)) {
+    throw new InputError([
+      {
+        file: flag,
+        field: out.display,
+        message: `leads through a symbolic link out of the project (to ${fs.realpathSync(existing)})`,
+        fix: `Point ${flag} at a real folder, or at the outside folder itself if writing there is intended.`,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * Validation of environment definitions, before anything is rendered or
+ * written. Every problem of every environment is collected, so a user sees
+ * all of them in one run.
+ *
+ * - The shape of each definition: the precompiled JSON schema of
+ *   `definition-schema.ts` (types, names, unknown fields).
+ * - What a schema cannot say: the chart source kind, reserved namespaces, the
+ *   release name the operator derives, uniqueness across files, and values
+ *   that are not JSON data.
+ */
+import { AUTOMATED_ANNOTATION, type EnvironmentDefinition, type ReleaseDefinition } from './definition';
+import { DNS_LABEL, environmentSchema } from './definition-schema';
+import type { LoadedEnvironment } from './loader';
+import { fieldPath, Problem } from './problems';
+import { settings } from './settings';
+import { validators, type SchemaError } from './validators';
+
+/** Namespaces no environment may take: Kubernetes' own, and the one Flux runs in. */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease', settings.fluxNamespace];
+
+/** The longest release name Helm accepts. */
+export const MAX_RELEASE_NAME = 53;
+
+/** The most bytes one release's values may take as JSON (Helm keeps them in a 1 MiB release Secret too). */
+export const MAX_VALUES_BYTES = 512 * 1024;
+
+/** The deepest nesting allowed in values. */
+export const MAX_VALUES_DEPTH = 64;
+
+/** The longest mapping key YAML 1.1 parsers accept without an explicit `?` key. */
+export const MAX_KEY_LENGTH = 1024;
+
+/** An environment that passed validation. */
+export interface ValidEnvironment {
+  readonly name: string;
+  readonly file: string;
+  readonly definition: EnvironmentDefinition;
+}
+
+/** The name the Helm operator gives a release without `releaseName`. */
+export function effectiveReleaseName(namespace: string, release: ReleaseDefinition): string {
+  return release.releaseName ?? `${namespace}-${release.name}`;
+}
+
+/** Validates every environment; returns the valid ones and all problems found. */
+export function validateEnvironments(loaded: readonly LoadedEnvironment[]): { valid: ValidEnvironment[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const valid: ValidEnvironment[] = [];
+  const namespaceOwners = new Map<string, string>();
+  for (const env of loaded) {
+    const found = validateEnvironment(env);
+    if (found.length > 0) {
+      problems.push(...found);
+      continue;
+    }
+    const definition = env.definition as EnvironmentDefinition;
+    const owner = namespaceOwners.get(definition.namespace.name);
+    if (owner !== undefined) {
+      problems.push({
+        file: env.file,
+        field: 'namespace.name',
+        message: `namespace "${definition.namespace.name}" is already the namespace of ${owner}`,
+        fix: 'Give each environment its own namespace, or merge the two environments into one file.',
+      });
+      continue;
+    }
+    namespaceOwners.set(definition.namespace.name, env.file);
+    valid.push({ name: env.name, file: env.file, definition });
+  }
+  return { valid, problems };
+}
+
+function validateEnvironment(env: LoadedEnvironment): Problem[] {
+  const problems: Problem[] = [];
+  const add = (field: string, message: string, fix: string) => problems.push({ file: env.file, field, message, fix });
+
+  if (env.name.length > 63 || !new RegExp(DNS_LABEL).test(env.name)) {
+    add(
+      '(file name)',
+      `"${env.name}" is not a valid environment name`,
+      'Rename the file to at most 63 lowercase ASCII letters, digits and "-", starting and ending with a letter or digit, e.g. "dev.ts".',
+    );
+  }
+  if (!validators.environment(env.definition)) {
+    const fields = new Set<string>();
+    for (const error of validators.environment.errors ?? []) {
+      // propertyNames repeats the error of the key itself; one message per field is enough.
+      if (error.keyword === 'propertyNames') continue;
+      const problem = schemaProblem(env, error);
+      if (!fields.has(problem.field)) problems.push(problem);
+      fields.add(problem.field);
+    }
+    // Values are checked even when the shape is wrong, so every problem shows in one run.
+    const releases = (env.definition as { releases?: unknown } | null)?.releases;
+    if (Array.isArray(releases)) {
+      releases.forEach((release: unknown, i) => {
+        const values = (release as { values?: unknown } | null)?.values;
+        if (values !== null && typeof values === 'object') checkValues(values, `releases[${i}].values`, add);
+      });
+    }
+    return problems;
+  }
+  const definition = env.definition as EnvironmentDefinition;
+  const namespace = definition.namespace.name;
+  if (RESERVED_NAMESPACES.includes(namespace)) {
+    add(
+      'namespace.name',
+      `"${namespace}" is reserved`,
+      `Use a namespace of the environment's own: ${RESERVED_NAMESPACES.map((n) => `"${n}"`).join(', ')} belong to Kubernetes or Flux.`,
+    );
+  }
+  const names = new Map<string, number>();
+  const releaseNames = new Map<string, number>();
+  (definition.releases ?? []).forEach((release, i) => {
+    const at = `releases[${i}]`;
+    const firstName = names.get(release.name);
+    if (firstName !== undefined) {
+      add(`${at}.name`, `"${release.name}" is already the name of releases[${firstName}]`, 'Give each release of a namespace its own name.');
+    } else names.set(release.name, i);
+
+    const releaseName = effectiveReleaseName(namespace, release);
+    if (release.releaseName === undefined && releaseName.length > MAX_RELEASE_NAME) {
+      add(
+        `${at}.releaseName`,
+        `the release name the operator derives, "${releaseName}" (<namespace>-<name>), is ${releaseName.length} characters, over Helm's limit of ${MAX_RELEASE_NAME}`,
+        'Set releaseName to a name of at most 53 characters, or shorten the release name or namespace.',
+      );
+    }
+    const firstReleaseName = releaseNames.get(releaseName);
+    if (firstReleaseName !== undefined) {
+      add(`${at}.releaseName`, `Helm release "${releaseName}" is already installed by releases[${firstReleaseName}]`, 'Give each release its own releaseName.');
+    } else releaseNames.set(releaseName, i);
+
+    checkChart(release, `${at}.chart`, add);
+    if (release.flux !== undefined && release.annotations?.[AUTOMATED_ANNOTATION] !== undefined) {
+      add(
+        `${at}.annotations["${AUTOMATED_ANNOTATION}"]`,
+        'is set by flux.automated',
+        `Remove the annotation and use flux: { automated: true } instead.`,
+      );
+    }
+    if (release.values !== undefined) checkValues(release.values, `${at}.values`, add);
+  });
+  return problems;
+}
+
+type Add = (field: string, message: string, fix: string) => void;
+
+function checkChart(release: ReleaseDefinition, at: string, add: Add): void {
+  const chart = release.chart as unknown as Record<string, unknown>;
+  const isGit = chart.git !== undefined;
+  const isRepository = chart.repository !== undefined;
+  if (isGit === isRepository) {
+    add(
+      at,
+      isGit ? 'has both git and repository' : 'has neither git nor repository',
+      'Use exactly one chart source: { git, path, ref } for a chart in a git repository, or { repository, name, version } for a Helm repository.',
+    );
+    return;
+  }
+  const [needs, forbids, kind] = isGit
+    ? [['path', 'ref'], ['name', 'version'], 'a git chart']
+    : [['name', 'version'], ['path', 'ref'], 'a Helm repository chart'];
+  for (const field of needs) {
+    if (chart[field] === undefined) add(`${at}.${field}`, `is required for ${kind}`, `Add ${field}: ${fieldHint(field)}.`);
+  }
+  for (const field of forbids) {
+    if (chart[field] !== undefined) {
+      add(`${at}.${field}`, `does not apply to ${kind}`, `Remove ${field}; ${kind} takes ${needs.join(' and ')}.`);
+    }
+  }
+}
+
+function fieldHint(field: string): string {
+  return (
+    {
+      path: 'the chart folder relative to the repository root, e.g. "charts/web"',
+      ref: 'a branch, tag or commit, e.g. "master"',
+      name: 'the chart name, e.g. "redis"',
+      version: 'the exact chart version, e.g. "10.5.7"',
+    } as Record<string, string>
+  )[field];
+}
+
+/** Checks that values are plain JSON data that YAML can carry, within the size limits. */
+function checkValues(values: unknown, at: string, add: Add): void {
+  let ok = true;
+  const report: Add = (f, m, x) => {
+    ok = false;
+    add(f, m, x);
+  };
+  walkJson(values, at, new Set(), 0, report);
+  if (!ok) return;
+  const bytes = Buffer.byteLength(JSON.stringify(values));
+  if (bytes > MAX_VALUES_BYTES) {
+    add(
+      at,
+      `are ${bytes} bytes as JSON, over the limit of ${MAX_VALUES_BYTES} (512 KiB)`,
+      'Keep large data out of the HelmRelease: put it in the chart, or in a ConfigMap or Secret referenced with valuesFrom.',
+    );
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function walkJson(value: unknown, at: string, ancestors: Set<object>, depth: number, add: Add): void {
+  switch (typeof value) {
+    case 'string':
+      if (LONE_SURROGATE.test(value)) {
+        add(at, 'contains an unpaired UTF-16 surrogate, which YAML cannot hold', 'Remove the broken character.');
+      }
+      return;
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) {
+        add(at, `is ${value}, which is not JSON data`, 'Use a finite number, or a string such as "Infinity" if the chart expects one.');
+      }
+      return;
+    case 'undefined':
+      add(at, 'is undefined', 'Remove the key, or use null to remove a default of the chart.');
+      return;
+    case 'bigint':
+      add(at, `is a BigInt (${value}n)`, 'Use a number, or a string if it does not fit in a double.');
+      return;
+    case 'function':
+    case 'symbol':
+      add(at, `is a ${typeof value}, which is not data`, 'Use a string, number, boolean, null, array or plain object.');
+      return;
+  }
+  if (value === null) return;
+  const object = value as object;
+  if (ancestors.has(object)) {
+    add(at, 'refers back to an object that contains it (a cycle)', 'Build the values as a tree: copy the shared part instead of referring to it.');
+    return;
+  }
+  if (depth >= MAX_VALUES_DEPTH) {
+    add(at, `is nested deeper than ${MAX_VALUES_DEPTH} levels`, 'Flatten the values.');
+    return;
+  }
+  const proto = Object.getPrototypeOf(object);
+  if (Array.isArray(object)) {
+    ancestors.add(object);
+    for (let i = 0; i < object.length; i++) {
+      if (!(i in object)) add(fieldPath(at, i), 'is a hole in the array', 'Fill it, e.g. with null.');
+      else walkJson(object[i], fieldPath(at, i), ancestors, depth + 1, add);
+    }
+    ancestors.delete(object);
+    return;
+  }
+  if (proto !== Object.prototype && proto !== null) {
+    const kind = (proto?.constructor?.name as string | undefined) ?? 'non-plain';
+    const fix = object instanceof Date ? 'Use a string, e.g. date.toISOString().' : 'Use a plain object literal ({ ... }) with JSON data.';
+    add(at, `is a ${kind} object, not plain data`, fix);
+    return;
+  }
+  ancestors.add(object);
+  for (const key of Object.keys(object)) {
+    const child = fieldPath(at, key);
+    if (key.length > MAX_KEY_LENGTH) {
+      add(child, `key is ${key.length} characters, over the ${MAX_KEY_LENGTH} YAML 1.1 parsers accept`, 'Shorten the key.');
+      continue;
+    }
+    walkJson((object as Record<string, unknown>)[key], child, ancestors, depth + 1, add);
+  }
+  ancestors.delete(object);
+}
+
+/** Turns an ajv error of the definition schema into a problem with its fix. */
+function schemaProblem(env: LoadedEnvironment, error: SchemaError): Problem {
+  const segments = error.instancePath.split('/').slice(1).map(unescapePointer);
+  let field = '';
+  for (const s of segments) field = fieldPath(field, /^\d+$/.test(s) ? Number(s) : s);
+  const node = schemaAt(error.schemaPath);
+  const params = error.params as Record<string, unknown>;
+  const shown = (f: string) => (f === '' ? '(default export)' : f);
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const child = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[missing];
+      return {
+        file: env.file,
+        field: fieldPath(field, missing),
+        message: 'is required',
+        fix: `Add ${missing}.` + (child?.['x-fix'] ? ` ${child['x-fix']}` : ''),
+      };
+    }
+    case 'additionalProperties': {
+      const extra = String(params.additionalProperty);
+      const known = Object.keys((node?.properties as object | undefined) ?? {});
+      return {
+        file: env.file,
+        field: fieldPath(field, extra),
+        message: 'is not a known field',
+        fix: `Remove it or correct its spelling; the fields here are ${known.join(', ')}.`,
+      };
+    }
+    default: {
+      const fix = (node?.['x-fix'] as string | undefined) ?? genericFix(error);
+      const value = valueAt(env.definition, segments);
+      if (error.propertyName !== undefined) {
+        return { file: env.file, field: fieldPath(field, error.propertyName), message: `key "${error.propertyName}" is not valid`, fix };
+      }
+      const what = typeof value === 'string' ? `"${value}"` : describeType(value);
+      const message =
+        error.keyword === 'type'
+          ? `must be ${article(String(params.type))} (got ${describeType(value)})`
+          : error.keyword === 'maxLength'
+            ? `${what} is longer than ${params.limit} characters`
+            : error.keyword === 'minLength'
+              ? 'must not be empty'
+              : error.keyword === 'enum'
+                ? `${what} is not one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+                : `${what} is not valid`;
+      return { file: env.file, field: shown(field), message, fix };
+    }
+  }
+}
+
+function genericFix(error: SchemaError): string {
+  return error.keyword === 'type' ? `Use ${article(String((error.params as { type: string }).type))}.` : 'See the field\'s documentation in src/definition.ts.';
+}
+
+function article(type: string): string {
+  return { object: 'an object', array: 'an array', string: 'a string', boolean: 'a boolean', integer: 'an integer', number: 'a number' }[type] ?? type;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string "${value}"`;
+  if (typeof value === 'bigint') return 'a BigInt';
+  return `${typeof value === 'number' ? 'the number' : typeof value === 'boolean' ? 'the boolean' : `a ${typeof value}`}${typeof value === 'number' || typeof value === 'boolean' ? ` ${String(value)}` : ''}`;
+}
+
+function unescapePointer(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function valueAt(data: unknown, segments: string[]): unknown {
+  let v = data;
+  for (const s of segments) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined;
+  return v;
+}
+
+/** The schema node that holds the failed keyword (`#/properties/a/pattern` -> properties.a). */
+function schemaAt(schemaPath: string): Record<string, unknown> | undefined {
+  let node: unknown = environmentSchema;
+  for (const s of schemaPath.split('/').slice(1, -1).map(unescapePointer)) {
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[s] : undefined;
+  }
+  return node as Record<string, unknown> | undefined;
+}
