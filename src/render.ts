@@ -24,7 +24,7 @@ import { EnvironmentChart } from './environment-chart';
 import { fieldPath, Problem } from './problems';
 import type { ValidEnvironment } from './validate';
 import { validators, type Validator } from './validators';
-import { toYamlDocument, type JsonValue } from './yaml';
+import { toYamlDocument, type JsonValue, type KeyOrder } from './yaml';
 
 /** One output file, by path relative to the output folder. */
 export interface RenderedFile {
@@ -57,21 +57,13 @@ const HEAD_KEYS: Record<string, readonly string[]> = {
 };
 const TAIL_KEYS: Record<string, readonly string[]> = { spec: ['values'] };
 
-/** A copy of `value` with its keys in the documented order (see the top of this file). */
-export function orderKeys(value: JsonValue, at = ''): JsonValue {
-  if (Array.isArray(value)) return value.map((item) => orderKeys(item, `${at}[]`));
-  if (value === null || typeof value !== 'object') return value;
+/** Keys in the documented order (see the top of this file); `at` is the mapping's path. */
+export const keyOrder: KeyOrder = (keys, at) => {
   const head = HEAD_KEYS[at] ?? [];
   const tail = TAIL_KEYS[at] ?? [];
-  const rest = Object.keys(value)
-    .filter((k) => !head.includes(k) && !tail.includes(k))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: { [key: string]: JsonValue } = {};
-  for (const k of [...head, ...rest, ...tail]) {
-    if (k in value) out[k] = orderKeys(value[k], at === '' ? k : `${at}.${k}`);
-  }
-  return out;
-}
+  const rest = keys.filter((k) => !head.includes(k) && !tail.includes(k)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...head, ...rest, ...tail].filter((k) => keys.includes(k));
+};
 
 /** The result of rendering: every file, or the problems that stop rendering. */
 export interface RenderResult {
@@ -90,12 +82,13 @@ export function renderEnvironments(environments: readonly ValidEnvironment[]): R
     const paths = outputPaths(env.name);
 
     const namespace = checked(chart.namespaceObject.toJson(), validators.namespace, env, 'namespace', problems);
-    files.push({ path: paths.namespace, environment: env.name, text: header + '---\n' + toYamlDocument(namespace) });
+    files.push({ path: paths.namespace, environment: env.name, text: header + '---\n' + toYamlDocument(namespace, keyOrder) });
 
     if (chart.releases.length > 0) {
       let text = header;
       chart.releases.forEach((release, i) => {
-        text += '---\n' + toYamlDocument(checked(release.toJson(), validators.helmRelease, env, fieldPath('releases', i), problems));
+        const object = checked(release.toJson(), validators.helmRelease, env, fieldPath('releases', i), problems);
+        text += '---\n' + toYamlDocument(object, keyOrder);
       });
       files.push({ path: paths.releases, environment: env.name, text });
     }
@@ -103,9 +96,8 @@ export function renderEnvironments(environments: readonly ValidEnvironment[]): R
   return { files, problems };
 }
 
-/** Orders an object's keys and checks it against its upstream schema. */
-function checked(json: JsonValue, validator: Validator, env: ValidEnvironment, field: string, problems: Problem[]): JsonValue {
-  const object = orderKeys(json);
+/** Checks an object against its upstream schema; returns it for chaining. */
+function checked(object: JsonValue, validator: Validator, env: ValidEnvironment, field: string, problems: Problem[]): JsonValue {
   if (!validator(object)) {
     const kind = (object as { kind?: string }).kind;
     for (const error of validator.errors ?? []) {

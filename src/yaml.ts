@@ -10,7 +10,9 @@
  * string is double-quoted (or, when it spans several lines, written as a
  * literal block). Lines are never folded.
  *
- * Key order is the caller's: see `orderKeys` in `render.ts`.
+ * Key order is the caller's (see `keyOrder` in `render.ts`): a function given
+ * each mapping's keys and its path (`spec.chart`, `spec.values.list[]`), since
+ * a JavaScript object always lists integer-like keys first.
  */
 
 /** A JSON value, the only input this emitter accepts. */
@@ -104,35 +106,40 @@ function isEmptyCollection(value: JsonValue): boolean {
   return value !== null && typeof value === 'object' && (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
 }
 
-function emitNode(value: JsonValue, indent: string, lines: string[]): void {
+/** Orders a mapping's keys; `at` is the mapping's path, e.g. `spec.chart` or `items[]`. */
+export type KeyOrder = (keys: string[], at: string) => readonly string[];
+
+const insertionOrder: KeyOrder = (keys) => keys;
+
+function emitNode(value: JsonValue, indent: string, lines: string[], at: string, order: KeyOrder): void {
   if (Array.isArray(value)) {
-    for (const item of value) emitItem(item, indent, lines);
+    for (const item of value) emitItem(item, indent, lines, `${at}[]`, order);
   } else if (value !== null && typeof value === 'object') {
-    for (const k of Object.keys(value)) emitEntry(k, value[k], indent, lines);
+    for (const k of order(Object.keys(value), at)) emitEntry(k, value[k], indent, lines, at === '' ? k : `${at}.${k}`, order);
   } else {
     throw new Error('a document must be a mapping or a sequence');
   }
 }
 
-function emitEntry(k: string, value: JsonValue, indent: string, lines: string[]): void {
+function emitEntry(k: string, value: JsonValue, indent: string, lines: string[], at: string, order: KeyOrder): void {
   const head = indent + key(k) + ':';
   if (value !== null && typeof value === 'object') {
     if (isEmptyCollection(value)) {
       lines.push(head + (Array.isArray(value) ? ' []' : ' {}'));
     } else {
       lines.push(head);
-      emitNode(value, indent + '  ', lines);
+      emitNode(value, indent + '  ', lines, at, order);
     }
   } else {
     lines.push(head + ' ' + scalar(value, indent + '  '));
   }
 }
 
-function emitItem(value: JsonValue, indent: string, lines: string[]): void {
+function emitItem(value: JsonValue, indent: string, lines: string[], at: string, order: KeyOrder): void {
   if (value !== null && typeof value === 'object' && !isEmptyCollection(value)) {
     // Emit the nested collection one level deeper, then put its first line on the dash.
     const start = lines.length;
-    emitNode(value, indent + '  ', lines);
+    emitNode(value, indent + '  ', lines, at, order);
     lines[start] = indent + '- ' + lines[start].slice(indent.length + 2);
   } else if (value !== null && typeof value === 'object') {
     lines.push(indent + '- ' + (Array.isArray(value) ? '[]' : '{}'));
@@ -143,11 +150,11 @@ function emitItem(value: JsonValue, indent: string, lines: string[]): void {
 
 /**
  * One YAML document (without the `---` marker) for a mapping or sequence,
- * keys in the order the object has them, ending with a newline.
+ * ending with a newline; keys in `order`'s order (default: the object's own).
  */
-export function toYamlDocument(value: JsonValue): string {
+export function toYamlDocument(value: JsonValue, order: KeyOrder = insertionOrder): string {
   if (isEmptyCollection(value)) return (Array.isArray(value) ? '[]' : '{}') + '\n';
   const lines: string[] = [];
-  emitNode(value, '', lines);
+  emitNode(value, '', lines, '', order);
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,73 @@
+/**
+ * Shared test helpers: temporary projects and running the real CLI.
+ * Tests are compiled with the sources (lib/test/*.js) and run by `node --test lib/test/`.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** The repository root (tests run from lib/test/). */
+export const REPO = path.resolve(__dirname, '..', '..');
+/** The helmflux executable. */
+export const BIN = path.join(REPO, 'bin', 'helmflux.js');
+/** The seed repository's reference files. */
+export const REFERENCE = path.resolve(REPO, '..', 'shared', 'reference', 'helmflux');
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node bin/helmflux.js ...args` and waits for it. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A fresh temporary folder, removed when the process exits. */
+export function tempDir(prefix = 'helmflux-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * A temporary project: a `cdk8s.yaml` (so it is its own project root), an
+ * `environments/` folder with the given files, and an empty `dist/`.
+ */
+export function tempProject(environments: Record<string, string>): { root: string; environments: string; dist: string } {
+  const root = tempDir();
+  fs.writeFileSync(path.join(root, 'cdk8s.yaml'), 'language: typescript\napp: node -e 0\n');
+  const envDir = path.join(root, 'environments');
+  fs.mkdirSync(envDir);
+  for (const [name, text] of Object.entries(environments)) fs.writeFileSync(path.join(envDir, name), text);
+  const dist = path.join(root, 'dist');
+  fs.mkdirSync(dist);
+  return { root, environments: envDir, dist };
+}
+
+/** An environment file's text from a definition literal (JSON is valid TypeScript). */
+export function environmentSource(definition: unknown): string {
+  return `import { defineEnvironment } from 'helmflux';\n\nexport default defineEnvironment(${JSON.stringify(definition, null, 2)});\n`;
+}
+
+/** Every file under a folder (relative POSIX path -> bytes and mtime), for "nothing changed" checks. */
+export function snapshotTree(dir: string): Map<string, { bytes: string; mtimeMs: number }> {
+  const out = new Map<string, { bytes: string; mtimeMs: number }>();
+  const walk = (d: string, prefix: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(d, e.name);
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(full, rel);
+      else out.set(rel, { bytes: fs.readFileSync(full, 'latin1'), mtimeMs: fs.lstatSync(full).mtimeMs });
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir, '');
+  return out;
+}

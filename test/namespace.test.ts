@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Chart, Testing } from 'cdk8s';
+import { EnvironmentNamespace } from '../src/namespace';
+
+describe('EnvironmentNamespace', () => {
+  it('renders a Namespace with its explicit name and no empty spec', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const json = new EnvironmentNamespace(chart, 'Namespace', { name: 'develop' }).apiObject.toJson();
+    assert.deepEqual(json, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'develop' } });
+  });
+
+  it('carries labels and annotations', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const json = new EnvironmentNamespace(chart, 'Namespace', {
+      name: 'staging',
+      labels: { 'app.kubernetes.io/part-of': 'web' },
+      annotations: { owner: 'platform team' },
+    }).apiObject.toJson();
+    assert.deepEqual(json.metadata, { name: 'staging', labels: { 'app.kubernetes.io/part-of': 'web' }, annotations: { owner: 'platform team' } });
+    assert.equal('spec' in json, false);
+  });
+});
