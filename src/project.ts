@@ -51,10 +51,17 @@ export function resolvePlace(root: string, cwd: string, given: string | undefine
 }
 
 /**
- * Refuses an output folder inside the project that a symbolic link leads out
- * of it: helmflux would write (and delete) files somewhere nobody reviews.
+ * Refuses an output path that is a file, and an output folder inside the
+ * project that a symbolic link leads out of it: helmflux would write (and
+ * delete) files somewhere nobody reviews.
  */
 export function checkOutputPlace(root: string, out: Place, flag: string): void {
+  const stat = fs.statSync(out.dir, { throwIfNoEntry: false });
+  if (stat !== undefined && !stat.isDirectory()) {
+    throw new InputError([
+      { file: flag, field: out.display, message: 'is not a folder', fix: `Point ${flag} at a folder (it is created if missing).` },
+    ]);
+  }
   const relative = path.relative(root, out.dir);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return;
   let existing = out.dir;

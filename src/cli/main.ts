@@ -54,7 +54,9 @@ export function main(argv: readonly string[]): number {
         'Exit codes: 0 success; 1 reserved for drift (dist/ out of date); 2 invalid input or usage (nothing written); 3 internal error.',
       )
       .fail((message, error) => {
-        throw error ?? new UsageError(message);
+        // yargs reports its own parsing errors as YError: those are usage errors too.
+        if (error && error.name !== 'YError') throw error;
+        throw new UsageError(message ?? error?.message);
       })
       .parseSync();
     return EXIT.ok;
