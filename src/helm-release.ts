@@ -1,13 +1,30 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AUTOMATED_ANNOTATION, isGitChart, type ReleaseDefinition } from './definition';
-import { HelmRelease, HelmReleaseSpecHelmVersion } from './imports/helm.fluxcd.io';
+import { AUTOMATED_ANNOTATION, isGitChart, type HelmValues, type ReleaseDefinition } from './definition';
+import { HelmRelease, HelmReleaseSpecHelmVersion, type HelmReleaseProps } from './imports/helm.fluxcd.io';
 
 export interface FluxHelmReleaseProps {
   /** The namespace the HelmRelease object lives in (and Helm installs into). */
   readonly namespace: string;
   /** The release as the environment file defines it. */
   readonly release: ReleaseDefinition;
+}
+
+/**
+ * The generated HelmRelease, with `spec.values` kept exactly as given: cdk8s's
+ * resolution drops `null`, which Helm uses to remove a chart default (and
+ * would copy the values once more for nothing).
+ */
+class HelmReleaseWithValues extends HelmRelease {
+  public constructor(scope: Construct, id: string, props: HelmReleaseProps, private readonly values: HelmValues | undefined) {
+    super(scope, id, props);
+  }
+
+  public override toJson(): any {
+    const json = super.toJson();
+    if (this.values !== undefined) json.spec.values = this.values;
+    return json;
+  }
 }
 
 /**
@@ -24,7 +41,7 @@ export class FluxHelmRelease extends Construct {
     const annotations: Record<string, string> = { ...release.annotations };
     if (release.flux?.automated) annotations[AUTOMATED_ANNOTATION] = 'true';
     const chart = release.chart;
-    this.apiObject = new HelmRelease(this, 'Resource', {
+    this.apiObject = new HelmReleaseWithValues(this, 'Resource', {
       metadata: {
         name: release.name,
         namespace,
@@ -38,9 +55,6 @@ export class FluxHelmRelease extends Construct {
           ? { git: chart.git, path: chart.path, ref: chart.ref }
           : { repository: chart.repository, name: chart.name, version: chart.version },
       },
-    });
-    // Values bypass cdk8s's resolution, which drops `null` (Helm's way to remove a chart
-    // default) and would walk them once more: the patch puts them back as they are.
-    if (release.values !== undefined) this.apiObject.addJsonPatch(JsonPatch.add('/spec/values', release.values));
+    }, release.values);
   }
 }
