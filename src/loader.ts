@@ -11,6 +11,8 @@
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { hashBytes, type CacheEntry } from './cache';
 import { fieldPath, InputError, Problem } from './problems';
 
 /** One environment file, loaded. */
@@ -21,6 +23,25 @@ export interface LoadedEnvironment {
   readonly file: string;
   /** The file's default export, not yet validated. */
   readonly definition: unknown;
+  /** What the definition was made from, for the synth cache. */
+  readonly source: SourceInfo;
+}
+
+/** What an environment's definition was made from. */
+export interface SourceInfo {
+  /** sha256 of the environment file. */
+  readonly hash: string;
+  /** Every other `.ts` file it imported: absolute path -> sha256. */
+  readonly deps: Readonly<Record<string, string>>;
+  /** False when it required anything but `helmflux` and `.ts` files: its result may depend on more than its sources. */
+  readonly cacheable: boolean;
+}
+
+/** An environment whose cached rendering is still current: not run again. */
+export interface ReusedEnvironment {
+  readonly name: string;
+  readonly file: string;
+  readonly entry: CacheEntry;
 }
 
 export interface LoadOptions {
@@ -28,6 +49,11 @@ export interface LoadOptions {
   readonly dir: string;
   /** How that folder is shown in messages and headers, e.g. `environments`. */
   readonly displayDir: string;
+  /**
+   * Returns the cached rendering of an environment whose file hashes to `hash`, if still current.
+   * @default - nothing is reused: every file is run
+   */
+  readonly reuse?: (name: string, hash: string) => CacheEntry | undefined;
 }
 
 /** The environment file names (`dev.ts`, ...) of a folder, in code point order. */
@@ -68,18 +94,33 @@ export function compareCodePoints(a: string, b: string): number {
 }
 
 /**
- * Loads every environment file of a folder. A file that fails to load is
- * reported as a problem; the others are still loaded, so all problems show.
+ * Loads every environment file of a folder (or reuses its cached rendering).
+ * A file that fails to load is reported as a problem; the others are still
+ * loaded, so all problems show.
  */
-export function loadEnvironments(options: LoadOptions): { environments: LoadedEnvironment[]; problems: Problem[] } {
+export function loadEnvironments(options: LoadOptions): {
+  environments: LoadedEnvironment[];
+  reused: ReusedEnvironment[];
+  problems: Problem[];
+} {
   const environments: LoadedEnvironment[] = [];
+  const reused: ReusedEnvironment[] = [];
   const problems: Problem[] = [];
   for (const fileName of listEnvironmentFiles(options.dir, options.displayDir)) {
     const file = `${options.displayDir}/${fileName}`;
     const name = fileName.slice(0, -'.ts'.length);
+    const filename = path.join(options.dir, fileName);
+    const source = fs.readFileSync(filename);
+    const hash = hashBytes(source);
+    const entry = options.reuse?.(name, hash);
+    if (entry !== undefined) {
+      reused.push({ name, file, entry });
+      continue;
+    }
+    const run = new ModuleRun();
     let exports: Record<string, unknown>;
     try {
-      exports = loadTypeScriptModule(path.join(options.dir, fileName)) as Record<string, unknown>;
+      exports = run.load(filename, source.toString('utf8'), hash) as Record<string, unknown>;
     } catch (err) {
       problems.push({
         file,
@@ -98,20 +139,16 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
       });
       continue;
     }
-    environments.push({ name, file, definition: exports.default });
+    const deps = Object.fromEntries([...run.hashes].filter(([dep]) => dep !== filename));
+    environments.push({ name, file, definition: exports.default, source: { hash, deps, cacheable: run.cacheable } });
   }
-  return { environments, problems };
+  return { environments, reused, problems };
 }
 
 function describeError(err: unknown): string {
   if (err instanceof Error) return err.message.split('\n')[0];
   return String(err);
 }
-
-interface InternalModule extends Module {
-  _compile(code: string, filename: string): void;
-}
-const ModuleInternals = Module as unknown as typeof Module & { _nodeModulePaths(dir: string): string[] };
 
 let transform: typeof import('sucrase').transform | undefined;
 
@@ -121,24 +158,43 @@ function transpile(source: string, filePath: string): string {
   return transform(source, { transforms: ['typescript', 'imports'], filePath, disableESTransforms: true, production: true }).code;
 }
 
-/** Transpiles and runs one TypeScript file as a CommonJS module; returns its exports. */
-function loadTypeScriptModule(filename: string, cache = new Map<string, Module>()): unknown {
-  const cached = cache.get(filename);
-  if (cached) return cached.exports;
-  const code = transpile(fs.readFileSync(filename, 'utf8'), filename);
-  const mod = new Module(filename) as InternalModule;
-  mod.filename = filename;
-  mod.paths = ModuleInternals._nodeModulePaths(path.dirname(filename));
-  cache.set(filename, mod);
-  mod.require = ((id: string) => {
-    if (id === 'helmflux') return require('./index');
-    const local = id.startsWith('.') ? resolveTypeScript(path.resolve(path.dirname(filename), id)) : undefined;
-    if (local) return loadTypeScriptModule(local, cache);
-    return Module.prototype.require.call(mod, id);
-  }) as NodeJS.Require;
-  mod._compile(code, filename);
-  mod.loaded = true;
-  return mod.exports;
+/**
+ * One environment file's evaluation: its modules (the file and the `.ts`
+ * files it imports, each run once), their hashes, and whether it required
+ * anything else.
+ */
+class ModuleRun {
+  public readonly hashes = new Map<string, string>();
+  public cacheable = true;
+  private readonly modules = new Map<string, { exports: unknown }>();
+
+  /** Transpiles and runs one TypeScript file as a CommonJS module; returns its exports. */
+  public load(filename: string, text = fs.readFileSync(filename, 'utf8'), hash = hashBytes(text)): unknown {
+    const cached = this.modules.get(filename);
+    if (cached) return cached.exports;
+    this.hashes.set(filename, hash);
+    const mod = { exports: {} as unknown, filename, loaded: false };
+    this.modules.set(filename, mod);
+    let nodeRequire: NodeJS.Require | undefined;
+    const require = (id: string): unknown => {
+      if (id === 'helmflux') return helmflux();
+      const local = id.startsWith('.') ? resolveTypeScript(path.resolve(path.dirname(filename), id)) : undefined;
+      if (local) return this.load(local);
+      this.cacheable = false;
+      nodeRequire ??= Module.createRequire(filename);
+      return nodeRequire(id);
+    };
+    // The CommonJS wrapper, compiled directly: Module#_compile does the same with more bookkeeping.
+    const wrapper = vm.compileFunction(transpile(text, filename), ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    wrapper.call(mod.exports, mod.exports, require, mod, filename, path.dirname(filename));
+    mod.loaded = true;
+    return mod.exports;
+  }
+}
+
+/** This running helmflux, as environment files import it. */
+function helmflux(): unknown {
+  return require('./index');
 }
 
 function resolveTypeScript(base: string): string | undefined {

@@ -2,9 +2,10 @@
  * `helmflux synth` and `helmflux validate` as library functions: the CLI only
  * parses flags and calls these.
  */
+import { SynthCache } from './cache';
+import { cacheEntries, loadValidEnvironments, openProject, renderAll, renderValidEnvironments, selectEnvironments } from './pipeline';
 import { InputError } from './problems';
 import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from './project';
-import { loadValidEnvironments, openProject, renderValidEnvironments, selectEnvironments } from './pipeline';
 import { applyPlan, planWrite } from './writer';
 
 export interface SynthOptions extends ProjectOptions {
@@ -18,6 +19,11 @@ export interface SynthOptions extends ProjectOptions {
    * @default - every environment
    */
   readonly environments?: readonly string[];
+  /**
+   * Reuse what each unchanged environment rendered to last time (see `cache.ts`).
+   * @default true
+   */
+  readonly cache?: boolean;
   /**
    * Receives one line per file written or removed.
    * @default - lines are dropped
@@ -40,14 +46,17 @@ export function synth(options: SynthOptions = {}): SynthReport {
   const project = openProject(options);
   const out = resolvePlace(project.root, project.cwd, options.outDir, DEFAULT_OUT_DIR);
   checkOutputPlace(project.root, out, '--out');
-  const valid = loadValidEnvironments(project);
-  const scope = selectEnvironments(valid, options.environments);
-  const files = renderValidEnvironments(valid).filter((f) => scope === undefined || scope.has(f.environment));
+  const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display);
+  const environments = loadValidEnvironments(project, cache);
+  const scope = selectEnvironments(environments, options.environments);
+  const rendered = renderAll(environments);
+  const files = rendered.filter((f) => scope === undefined || scope.has(f.environment));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
   applyPlan(plan, options.log ?? (() => {}));
+  cache?.save(cacheEntries(environments, rendered));
   return {
-    environments: scope?.size ?? valid.length,
+    environments: scope?.size ?? environments.valid.length + environments.reused.length,
     files: files.length,
     written: plan.writes.length,
     removed: plan.removals.length,
@@ -63,7 +72,7 @@ export interface ValidateReport {
 
 /** Everything synth checks, writing nothing. Throws an InputError on bad input. */
 export function validate(options: ProjectOptions = {}): ValidateReport {
-  const valid = loadValidEnvironments(openProject(options));
+  const { valid } = loadValidEnvironments(openProject(options));
   renderValidEnvironments(valid);
   const objects = valid.reduce((n, e) => n + 1 + (e.definition.releases?.length ?? 0), 0);
   return { environments: valid.length, objects };

@@ -11,7 +11,7 @@
  */
 import { AUTOMATED_ANNOTATION, type EnvironmentDefinition, type ReleaseDefinition } from './definition';
 import { DNS_LABEL, environmentSchema } from './definition-schema';
-import type { LoadedEnvironment } from './loader';
+import type { LoadedEnvironment, SourceInfo } from './loader';
 import { fieldPath, Problem } from './problems';
 import { settings } from './settings';
 import { validators, type SchemaError } from './validators';
@@ -36,6 +36,8 @@ export interface ValidEnvironment {
   readonly name: string;
   readonly file: string;
   readonly definition: EnvironmentDefinition;
+  /** What it was made from, when it was loaded from a file. */
+  readonly source?: SourceInfo;
 }
 
 /** The name the Helm operator gives a release without `releaseName`. */
@@ -43,11 +45,18 @@ export function effectiveReleaseName(namespace: string, release: ReleaseDefiniti
   return release.releaseName ?? `${namespace}-${release.name}`;
 }
 
-/** Validates every environment; returns the valid ones and all problems found. */
-export function validateEnvironments(loaded: readonly LoadedEnvironment[]): { valid: ValidEnvironment[]; problems: Problem[] } {
+/**
+ * Validates every environment; returns the valid ones and all problems found.
+ * `claimed` holds namespaces already taken (namespace -> file), by
+ * environments that are valid and unchanged since the last synth.
+ */
+export function validateEnvironments(
+  loaded: readonly LoadedEnvironment[],
+  claimed: ReadonlyMap<string, string> = new Map(),
+): { valid: ValidEnvironment[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const valid: ValidEnvironment[] = [];
-  const namespaceOwners = new Map<string, string>();
+  const namespaceOwners = new Map(claimed);
   for (const env of loaded) {
     const found = validateEnvironment(env);
     if (found.length > 0) {
@@ -66,7 +75,7 @@ export function validateEnvironments(loaded: readonly LoadedEnvironment[]): { va
       continue;
     }
     namespaceOwners.set(definition.namespace.name, env.file);
-    valid.push({ name: env.name, file: env.file, definition });
+    valid.push({ name: env.name, file: env.file, definition, source: env.source });
   }
   return { valid, problems };
 }

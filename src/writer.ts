@@ -22,7 +22,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Problem } from './problems';
-import { HEADER_PREFIX, type RenderedFile } from './render';
+import { HEADER_PREFIX, type RenderedFile } from './layout';
 
 /** The record of generated files, relative to the output folder. Not a YAML or JSON name: Flux ignores it. */
 export const RECORD_FILE = '.helmflux-files';
@@ -123,6 +123,9 @@ export function applyPlan(plan: WritePlan, log: (line: string) => void): void {
   for (const leftover of plan.leftovers) fs.rmSync(leftover, { force: true });
   const final = new Set(plan.recorded);
   for (const file of plan.writes) final.add(file.path);
+  for (const dir of new Set([outDir, ...plan.writes.map((f) => path.dirname(path.join(outDir, f.path)))])) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
   // Own a file before it exists: a run killed after this line leaves nothing unowned.
   writeRecord(outDir, final, plan.recorded);
   for (const file of plan.writes) {
@@ -154,10 +157,9 @@ function writeRecord(outDir: string, paths: ReadonlySet<string>, before: Readonl
   writeAtomically(path.join(outDir, RECORD_FILE), RECORD_HEADER + sorted.map((p) => p + '\n').join(''));
 }
 
-/** Writes a file through a temporary file in its folder and a rename. */
+/** Writes a file through a temporary file in its folder and a rename. The folder must exist. */
 export function writeAtomically(target: string, text: string): void {
   const dir = path.dirname(target);
-  fs.mkdirSync(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}${TEMP_SUFFIX}`);
   fs.writeFileSync(temp, text);
   fs.renameSync(temp, target);

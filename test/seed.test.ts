@@ -29,7 +29,7 @@ function withoutExtras(object: Record<string, any>): Record<string, any> {
 
 describe('the seed environments', () => {
   // GIVEN the repository's environments
-  const files = new Map(renderValidEnvironments(loadValidEnvironments(openProject({ cwd: REPO }))).map((f) => [f.path, f.text]));
+  const files = new Map(renderValidEnvironments(loadValidEnvironments(openProject({ cwd: REPO })).valid).map((f) => [f.path, f.text]));
 
   for (const env of ENVIRONMENTS) {
     for (const kind of ['namespaces', 'releases']) {

@@ -12,7 +12,7 @@ import { validateEnvironments } from '../src/validate';
 const release = { name: 'web', chart: { git: 'git@github.com:org/charts', path: 'web', ref: 'main' } };
 
 function loaded(definition: unknown, name = 'dev'): LoadedEnvironment {
-  return { name, file: `environments/${name}.ts`, definition };
+  return { name, file: `environments/${name}.ts`, definition, source: { hash: '', deps: {}, cacheable: true } };
 }
 
 function messages(...envs: LoadedEnvironment[]): string[] {

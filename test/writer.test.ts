@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import type { RenderedFile } from '../src/render';
+import type { RenderedFile } from '../src/layout';
 import { applyPlan, planWrite, RECORD_FILE } from '../src/writer';
 import { snapshotTree, tempDir } from './helpers';
 

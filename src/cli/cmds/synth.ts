@@ -4,6 +4,7 @@ import type { GlobalArgs } from '../main';
 interface SynthArgs extends GlobalArgs {
   env?: string[];
   out?: string;
+  cache: boolean;
 }
 
 export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
@@ -18,6 +19,11 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
         requiresArg: true,
       })
       .option('out', { type: 'string', describe: 'Output folder', defaultDescription: 'dist', requiresArg: true })
+      .option('cache', {
+        type: 'boolean',
+        default: true,
+        describe: 'Reuse what unchanged environments rendered to last time (--no-cache renders every environment)',
+      })
       .example('$0 synth', 'write every environment to dist/')
       .example('$0 synth --env dev --env stg', 'write only dev and stg')
       .example('$0 synth --out /tmp/preview', 'write a copy somewhere else'),
@@ -28,6 +34,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       environmentsDir: args.environments,
       outDir: args.out,
       environments: args.env,
+      cache: args.cache,
       log: (line) => process.stdout.write(line + '\n'),
     });
     process.stdout.write(
