@@ -18,10 +18,10 @@
  * every file's bytes), and a missing, stale or unreadable cache only makes a
  * synth do all the work.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RenderedFile } from './layout';
+import { environmentName, hashBytes } from './loader';
 import { writeAtomically } from './writer';
 
 /** What one environment rendered to, and what it was rendered from. */
@@ -40,11 +40,6 @@ interface CacheFile {
   readonly buildId: string;
   readonly displayDir: string;
   readonly entries: Record<string, CacheEntry>;
-}
-
-/** sha256 of a file's bytes, in hex. */
-export function hashBytes(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The helmflux installation (this file is lib/src/cache.js), whose lib/build-id names the build. */
@@ -85,12 +80,20 @@ export class SynthCache {
     private readonly text: string,
   ) {}
 
-  /** The entry of an environment whose file hashes to `source`, if it and all its imports are unchanged. */
-  public reuse(name: string, source: string): CacheEntry | undefined {
-    const entry = Object.prototype.hasOwnProperty.call(this.entries, name) ? this.entries[name] : undefined;
-    if (entry === undefined || entry.source !== source || this.buildId === '') return undefined;
-    for (const [dep, hash] of Object.entries(entry.deps)) if (this.currentHash(dep) !== hash) return undefined;
-    return entry;
+  /**
+   * The entries still current for these environment files (by environment
+   * name): each file and every `.ts` file it imported hash as they did.
+   */
+  public reusable(dir: string, fileNames: readonly string[]): Map<string, CacheEntry> {
+    const found = new Map<string, CacheEntry>();
+    if (this.buildId === '') return found;
+    for (const fileName of fileNames) {
+      const name = environmentName(fileName);
+      const entry = Object.prototype.hasOwnProperty.call(this.entries, name) ? this.entries[name] : undefined;
+      if (entry === undefined || this.currentHash(path.join(dir, fileName)) !== entry.source) continue;
+      if (Object.entries(entry.deps).every(([dep, hash]) => this.currentHash(dep) === hash)) found.set(name, entry);
+    }
+    return found;
   }
 
   /** Replaces the cache's content with this run's entries and writes it, if that changes it. */

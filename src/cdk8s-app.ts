@@ -12,7 +12,7 @@ import { InputError } from './problems';
 
 try {
   const app = new App();
-  for (const env of loadValidEnvironments(openProject({})).valid) new EnvironmentChart(app, env.name, { definition: env.definition });
+  for (const env of loadValidEnvironments(openProject({}))) new EnvironmentChart(app, env.name, { definition: env.definition });
   app.synth();
 } catch (err) {
   if (!(err instanceof InputError)) throw err;

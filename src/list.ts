@@ -20,7 +20,7 @@ export interface ListRow {
 
 export function list(options: ProjectOptions = {}): ListRow[] {
   const rows: ListRow[] = [];
-  for (const env of loadValidEnvironments(openProject(options)).valid) {
+  for (const env of loadValidEnvironments(openProject(options))) {
     const namespace = env.definition.namespace.name;
     const releases = env.definition.releases ?? [];
     if (releases.length === 0) rows.push({ environment: env.name, namespace, release: '-', helmRelease: '-', chart: '-' });

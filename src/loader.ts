@@ -8,11 +8,11 @@
  * resolves to this running copy of helmflux, wherever the folder is; a
  * relative import of another `.ts` file is transpiled the same way.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { hashBytes, type CacheEntry } from './cache';
 import { fieldPath, InputError, Problem } from './problems';
 
 /** One environment file, loaded. */
@@ -37,23 +37,16 @@ export interface SourceInfo {
   readonly cacheable: boolean;
 }
 
-/** An environment whose cached rendering is still current: not run again. */
-export interface ReusedEnvironment {
-  readonly name: string;
-  readonly file: string;
-  readonly entry: CacheEntry;
-}
-
 export interface LoadOptions {
   /** The folder holding the environment files (absolute). */
   readonly dir: string;
   /** How that folder is shown in messages and headers, e.g. `environments`. */
   readonly displayDir: string;
   /**
-   * Returns the cached rendering of an environment whose file hashes to `hash`, if still current.
-   * @default - nothing is reused: every file is run
+   * The file names to load.
+   * @default - every environment file of the folder (`listEnvironmentFiles`)
    */
-  readonly reuse?: (name: string, hash: string) => CacheEntry | undefined;
+  readonly fileNames?: readonly string[];
 }
 
 /** The environment file names (`dev.ts`, ...) of a folder, in code point order. */
@@ -88,35 +81,34 @@ export function listEnvironmentFiles(dir: string, displayDir: string): string[] 
   return files;
 }
 
+/** sha256 of a file's bytes, in hex. */
+export function hashBytes(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The environment a file defines: its name without `.ts`. */
+export function environmentName(fileName: string): string {
+  return fileName.slice(0, -'.ts'.length);
+}
+
 /** Orders strings by UTF-16 code units, the same on every machine and locale. */
 export function compareCodePoints(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
- * Loads every environment file of a folder (or reuses its cached rendering).
- * A file that fails to load is reported as a problem; the others are still
- * loaded, so all problems show.
+ * Loads environment files. A file that fails to load is reported as a
+ * problem; the others are still loaded, so all problems show.
  */
-export function loadEnvironments(options: LoadOptions): {
-  environments: LoadedEnvironment[];
-  reused: ReusedEnvironment[];
-  problems: Problem[];
-} {
+export function loadEnvironments(options: LoadOptions): { environments: LoadedEnvironment[]; problems: Problem[] } {
   const environments: LoadedEnvironment[] = [];
-  const reused: ReusedEnvironment[] = [];
   const problems: Problem[] = [];
-  for (const fileName of listEnvironmentFiles(options.dir, options.displayDir)) {
+  for (const fileName of options.fileNames ?? listEnvironmentFiles(options.dir, options.displayDir)) {
     const file = `${options.displayDir}/${fileName}`;
-    const name = fileName.slice(0, -'.ts'.length);
+    const name = environmentName(fileName);
     const filename = path.join(options.dir, fileName);
     const source = fs.readFileSync(filename);
     const hash = hashBytes(source);
-    const entry = options.reuse?.(name, hash);
-    if (entry !== undefined) {
-      reused.push({ name, file, entry });
-      continue;
-    }
     const run = new ModuleRun();
     let exports: Record<string, unknown>;
     try {
@@ -142,7 +134,7 @@ export function loadEnvironments(options: LoadOptions): {
     const deps = Object.fromEntries([...run.hashes].filter(([dep]) => dep !== filename));
     environments.push({ name, file, definition: exports.default, source: { hash, deps, cacheable: run.cacheable } });
   }
-  return { environments, reused, problems };
+  return { environments, problems };
 }
 
 function describeError(err: unknown): string {

@@ -2,13 +2,18 @@
  * The path every command shares: environment files -> loaded definitions ->
  * validated definitions -> rendered files. Commands add only what they do
  * with the result.
+ *
+ * Synthesis runs that path on slices of the environment files, one slice per
+ * thread when there are many (`threads.ts`): each slice is loaded, validated
+ * and rendered independently, and the results are merged in file order, so
+ * the output never depends on the number of threads.
  */
 import type { CacheEntry, SynthCache } from './cache';
 import type { RenderedFile } from './layout';
-import { compareCodePoints, loadEnvironments, type ReusedEnvironment } from './loader';
-import { InputError } from './problems';
+import { compareCodePoints, environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from './loader';
+import { InputError, type Problem } from './problems';
 import { findProjectRoot, resolvePlace, DEFAULT_ENVIRONMENTS_DIR, type Place, type ProjectOptions } from './project';
-import { validateEnvironments, type ValidEnvironment } from './validate';
+import { checkUniqueNamespaces, validateEnvironments, type ValidEnvironment } from './validate';
 
 export interface Project {
   readonly root: string;
@@ -22,62 +27,138 @@ export function openProject(options: ProjectOptions): Project {
   return { root, cwd, environments: resolvePlace(root, cwd, options.environmentsDir, DEFAULT_ENVIRONMENTS_DIR) };
 }
 
-/** The environments of a project: those run and validated now, and those reused from the synth cache. */
-export interface Environments {
-  readonly valid: ValidEnvironment[];
-  readonly reused: ReusedEnvironment[];
-}
-
-/** Loads and validates every environment (reusing what `cache` still has); throws an InputError listing all problems. */
-export function loadValidEnvironments(project: Project, cache?: SynthCache): Environments {
-  const loaded = loadEnvironments({
-    dir: project.environments.dir,
-    displayDir: project.environments.display,
-    reuse: cache && ((name, hash) => cache.reuse(name, hash)),
-  });
-  const claimed = new Map(loaded.reused.map((e) => [e.entry.namespace, e.file]));
-  const checked = validateEnvironments(loaded.environments, claimed);
-  const problems = [...loaded.problems, ...checked.problems];
+/** Loads and validates every environment, with definitions (for `list`); throws an InputError listing all problems. */
+export function loadValidEnvironments(project: Project): ValidEnvironment[] {
+  const loaded = loadEnvironments({ dir: project.environments.dir, displayDir: project.environments.display });
+  const checked = validateEnvironments(loaded.environments);
+  const claims = checked.valid.map((e) => ({ file: e.file, namespace: e.definition.namespace.name }));
+  const problems = [...loaded.problems, ...checked.problems, ...checkUniqueNamespaces(claims)];
   if (problems.length > 0) throw new InputError(problems);
-  return { valid: checked.valid, reused: loaded.reused };
+  return checked.valid;
 }
 
-/** Renders validated environments; throws an InputError if any object fails its upstream schema. */
-export function renderValidEnvironments(valid: readonly ValidEnvironment[]): RenderedFile[] {
-  if (valid.length === 0) return [];
+/** Renders validated environments; returns the files and the problems of objects their upstream schemas reject. */
+function render(valid: readonly ValidEnvironment[]): { files: RenderedFile[]; problems: Problem[] } {
+  if (valid.length === 0) return { files: [], problems: [] };
   // Loaded here, not at the top: `list`, and a synth whose environments all come from the cache, never load cdk8s.
   const { renderEnvironments } = require('./render') as typeof import('./render');
-  const result = renderEnvironments(valid);
-  if (result.problems.length > 0) throw new InputError(result.problems);
-  return result.files;
+  return renderEnvironments(valid);
 }
 
-/** Every environment's files, fresh or reused, in environment order. */
-export function renderAll(environments: Environments): RenderedFile[] {
-  const files = [...renderValidEnvironments(environments.valid), ...environments.reused.flatMap((e) => e.entry.files)];
+/** One valid environment, as synthesis needs it. */
+export interface EnvironmentSummary {
+  readonly name: string;
+  readonly file: string;
+  readonly namespace: string;
+  /** The number of objects it rendered to. */
+  readonly objects: number;
+  /** What it was made from, when its sources alone decide its result (so it may be cached). */
+  readonly source?: SourceInfo;
+  /** The cache entry it was reused from, instead of being run. */
+  readonly reused?: CacheEntry;
+}
+
+/** What one slice of environment files came to. Plain data: it crosses threads. */
+export interface SliceResult {
+  readonly environments: EnvironmentSummary[];
+  readonly files: RenderedFile[];
+  readonly problems: Problem[];
+}
+
+export interface SliceOptions {
+  readonly dir: string;
+  readonly displayDir: string;
+  readonly fileNames: readonly string[];
+}
+
+/** Loads, validates and renders one slice of environment files. */
+export function runSlice(options: SliceOptions): SliceResult {
+  const loaded = loadEnvironments(options);
+  const checked = validateEnvironments(loaded.environments);
+  const rendered = render(checked.valid);
+  const byEnvironment = new Map<string, RenderedFile[]>();
+  for (const f of rendered.files) byEnvironment.set(f.environment, [...(byEnvironment.get(f.environment) ?? []), f]);
+  const environments = checked.valid.map((e): EnvironmentSummary => {
+    const files = byEnvironment.get(e.name) ?? [];
+    const namespace = e.definition.namespace.name;
+    return { name: e.name, file: e.file, namespace, objects: countObjects(files), source: e.source?.cacheable ? e.source : undefined };
+  });
+  return { environments, files: rendered.files, problems: [...loaded.problems, ...checked.problems, ...rendered.problems] };
+}
+
+function countObjects(files: readonly RenderedFile[]): number {
+  return files.reduce((n, f) => n + (f.text.match(/^---$/gm)?.length ?? 0), 0);
+}
+
+/** Every environment of a project, validated and rendered. */
+export interface Synthesis {
+  /** In file order. */
+  readonly environments: EnvironmentSummary[];
+  /** In environment order; each environment's files in their own order. */
+  readonly files: RenderedFile[];
+}
+
+export interface SynthesisOptions {
+  /** Reuse what unchanged environments rendered to last time. */
+  readonly cache?: SynthCache;
+  /** How many threads may load and render. */
+  readonly threads: number;
+}
+
+/** Below this many environment files for each thread, one thread is faster. */
+const MIN_FILES_PER_THREAD = 250;
+
+/** Loads, validates and renders every environment; throws an InputError listing all problems. */
+export function synthesize(project: Project, options: SynthesisOptions): Synthesis {
+  const { dir, display } = project.environments;
+  const fileNames = listEnvironmentFiles(dir, display);
+  const reused = options.cache?.reusable(dir, fileNames) ?? new Map<string, CacheEntry>();
+  const misses = fileNames.filter((f) => !reused.has(environmentName(f)));
+  // Threads pay off only when there is a lot to render: each loads cdk8s first.
+  const slices = misses.length >= MIN_FILES_PER_THREAD * 2 ? Math.min(options.threads, Math.floor(misses.length / MIN_FILES_PER_THREAD)) : 1;
+  const results =
+    slices > 1
+      ? (require('./threads') as typeof import('./threads')).runSlices({ dir, displayDir: display, fileNames: misses }, slices)
+      : [runSlice({ dir, displayDir: display, fileNames: misses })];
+  results.push({
+    environments: [...reused].map(([name, entry]) => ({
+      name,
+      file: `${display}/${name}.ts`,
+      namespace: entry.namespace,
+      objects: countObjects(entry.files),
+      reused: entry,
+    })),
+    files: [...reused.values()].flatMap((entry) => entry.files),
+    problems: [],
+  });
+  const environments = results.flatMap((r) => r.environments).sort((a, b) => compareCodePoints(a.name, b.name));
+  const problems = [
+    ...results.flatMap((r) => r.problems),
+    ...checkUniqueNamespaces(environments.map((e) => ({ file: e.file, namespace: e.namespace }))),
+  ];
+  if (problems.length > 0) throw new InputError(problems.sort((a, b) => compareCodePoints(a.file, b.file)));
   // A stable sort: each environment's files keep their own order.
-  return files.sort((a, b) => compareCodePoints(a.environment, b.environment));
+  const files = results.flatMap((r) => r.files).sort((a, b) => compareCodePoints(a.environment, b.environment));
+  return { environments, files };
 }
 
-/** The cache entries for this run: reused ones, and fresh ones whose result depends on their sources alone. */
-export function cacheEntries(environments: Environments, files: readonly RenderedFile[]): Map<string, CacheEntry> {
-  const entries = new Map(environments.reused.map((e) => [e.name, e.entry]));
-  for (const env of environments.valid) {
-    if (!env.source?.cacheable) continue;
-    entries.set(env.name, {
-      source: env.source.hash,
-      deps: env.source.deps,
-      namespace: env.definition.namespace.name,
-      files: files.filter((f) => f.environment === env.name),
-    });
+/** The cache entries of a synthesis: reused ones, and new ones for environments whose sources alone decide their result. */
+export function cacheEntries(synthesis: Synthesis): Map<string, CacheEntry> {
+  const entries = new Map<string, CacheEntry>();
+  for (const env of synthesis.environments) {
+    if (env.reused) entries.set(env.name, env.reused);
+    else if (env.source) {
+      const files = synthesis.files.filter((f) => f.environment === env.name);
+      entries.set(env.name, { source: env.source.hash, deps: env.source.deps, namespace: env.namespace, files });
+    }
   }
   return entries;
 }
 
 /** Checks `--env` names against the environments; returns the selected set (undefined: all). */
-export function selectEnvironments(environments: Environments, names: readonly string[] | undefined): ReadonlySet<string> | undefined {
+export function selectEnvironments(environments: readonly EnvironmentSummary[], names: readonly string[] | undefined): ReadonlySet<string> | undefined {
   if (names === undefined || names.length === 0) return undefined;
-  const known = new Set([...environments.valid, ...environments.reused].map((e) => e.name));
+  const known = new Set(environments.map((e) => e.name));
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length > 0) {
     throw new InputError(
@@ -85,7 +166,7 @@ export function selectEnvironments(environments: Environments, names: readonly s
         file: '--env',
         field: JSON.stringify(name),
         message: 'is not an environment',
-        fix: `Use the name of a file in the environments folder, without ".ts": ${[...known].sort(compareCodePoints).join(', ')}.`,
+        fix: `Use the name of a file in the environments folder, without ".ts": ${[...known].join(', ')}.`,
       })),
     );
   }

@@ -2,8 +2,9 @@
  * `helmflux synth` and `helmflux validate` as library functions: the CLI only
  * parses flags and calls these.
  */
+import { availableParallelism } from 'node:os';
 import { SynthCache } from './cache';
-import { cacheEntries, loadValidEnvironments, openProject, renderAll, renderValidEnvironments, selectEnvironments } from './pipeline';
+import { cacheEntries, openProject, selectEnvironments, synthesize } from './pipeline';
 import { InputError } from './problems';
 import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from './project';
 import { applyPlan, planWrite } from './writer';
@@ -24,6 +25,11 @@ export interface SynthOptions extends ProjectOptions {
    * @default true
    */
   readonly cache?: boolean;
+  /**
+   * How many threads may load and render environments (only used when there are hundreds).
+   * @default - the number of CPUs, at most 4
+   */
+  readonly threads?: number;
   /**
    * Receives one line per file written or removed.
    * @default - lines are dropped
@@ -47,16 +53,15 @@ export function synth(options: SynthOptions = {}): SynthReport {
   const out = resolvePlace(project.root, project.cwd, options.outDir, DEFAULT_OUT_DIR);
   checkOutputPlace(project.root, out, '--out');
   const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display);
-  const environments = loadValidEnvironments(project, cache);
-  const scope = selectEnvironments(environments, options.environments);
-  const rendered = renderAll(environments);
-  const files = rendered.filter((f) => scope === undefined || scope.has(f.environment));
+  const synthesis = synthesize(project, { cache, threads: options.threads ?? defaultThreads() });
+  const scope = selectEnvironments(synthesis.environments, options.environments);
+  const files = synthesis.files.filter((f) => scope === undefined || scope.has(f.environment));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
   applyPlan(plan, options.log ?? (() => {}));
-  cache?.save(cacheEntries(environments, rendered));
+  cache?.save(cacheEntries(synthesis));
   return {
-    environments: scope?.size ?? environments.valid.length + environments.reused.length,
+    environments: scope?.size ?? synthesis.environments.length,
     files: files.length,
     written: plan.writes.length,
     removed: plan.removals.length,
@@ -70,10 +75,12 @@ export interface ValidateReport {
   readonly objects: number;
 }
 
-/** Everything synth checks, writing nothing. Throws an InputError on bad input. */
-export function validate(options: ProjectOptions = {}): ValidateReport {
-  const { valid } = loadValidEnvironments(openProject(options));
-  renderValidEnvironments(valid);
-  const objects = valid.reduce((n, e) => n + 1 + (e.definition.releases?.length ?? 0), 0);
-  return { environments: valid.length, objects };
+/** Everything synth checks, writing nothing (and not using the cache). Throws an InputError on bad input. */
+export function validate(options: ProjectOptions & { readonly threads?: number } = {}): ValidateReport {
+  const synthesis = synthesize(openProject(options), { threads: options.threads ?? defaultThreads() });
+  return { environments: synthesis.environments.length, objects: synthesis.environments.reduce((n, e) => n + e.objects, 0) };
+}
+
+function defaultThreads(): number {
+  return Math.min(availableParallelism(), 4);
 }

@@ -46,38 +46,38 @@ export function effectiveReleaseName(namespace: string, release: ReleaseDefiniti
 }
 
 /**
- * Validates every environment; returns the valid ones and all problems found.
- * `claimed` holds namespaces already taken (namespace -> file), by
- * environments that are valid and unchanged since the last synth.
+ * Validates each environment on its own; returns the valid ones and all
+ * problems found. (Namespaces across environments: `checkUniqueNamespaces`.)
  */
-export function validateEnvironments(
-  loaded: readonly LoadedEnvironment[],
-  claimed: ReadonlyMap<string, string> = new Map(),
-): { valid: ValidEnvironment[]; problems: Problem[] } {
+export function validateEnvironments(loaded: readonly LoadedEnvironment[]): { valid: ValidEnvironment[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const valid: ValidEnvironment[] = [];
-  const namespaceOwners = new Map(claimed);
   for (const env of loaded) {
     const found = validateEnvironment(env);
-    if (found.length > 0) {
-      problems.push(...found);
-      continue;
-    }
-    const definition = env.definition as EnvironmentDefinition;
-    const owner = namespaceOwners.get(definition.namespace.name);
-    if (owner !== undefined) {
-      problems.push({
-        file: env.file,
-        field: 'namespace.name',
-        message: `namespace "${definition.namespace.name}" is already the namespace of ${owner}`,
-        fix: 'Give each environment its own namespace, or merge the two environments into one file.',
-      });
-      continue;
-    }
-    namespaceOwners.set(definition.namespace.name, env.file);
-    valid.push({ name: env.name, file: env.file, definition, source: env.source });
+    if (found.length > 0) problems.push(...found);
+    else valid.push({ name: env.name, file: env.file, definition: env.definition as EnvironmentDefinition, source: env.source });
   }
   return { valid, problems };
+}
+
+/** Each namespace belongs to one environment: every later claim (in the given order) is a problem. */
+export function checkUniqueNamespaces(claims: readonly { readonly file: string; readonly namespace: string }[]): Problem[] {
+  const owners = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const { file, namespace } of claims) {
+    const owner = owners.get(namespace);
+    if (owner === undefined) {
+      owners.set(namespace, file);
+      continue;
+    }
+    problems.push({
+      file,
+      field: 'namespace.name',
+      message: `namespace "${namespace}" is already the namespace of ${owner}`,
+      fix: 'Give each environment its own namespace, or merge the two environments into one file.',
+    });
+  }
+  return problems;
 }
 
 function validateEnvironment(env: LoadedEnvironment): Problem[] {

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { hashBytes, SynthCache } from '../src/cache';
+import { SynthCache } from '../src/cache';
 import { synth } from '../src/synth';
 import { environmentSource, snapshotTree, tempDir, tempProject } from './helpers';
 
 const release = { name: 'web', chart: { git: 'git@github.com:org/charts', path: 'web', ref: 'main' } };
 const open = (root: string) => SynthCache.open(root, path.join(root, 'environments'), 'environments');
-const sourceHash = (root: string, env: string) => hashBytes(fs.readFileSync(path.join(root, 'environments', `${env}.ts`)));
+/** The cache entry of an environment, if still current. */
+const reuse = (root: string, env: string) => open(root).reusable(path.join(root, 'environments'), [`${env}.ts`]).get(env);
 
 describe('the synth cache', () => {
   it('reuses an unchanged environment with exactly the files it rendered', () => {
@@ -16,13 +17,14 @@ describe('the synth cache', () => {
     const project = tempProject({ 'dev.ts': environmentSource({ namespace: { name: 'develop' }, releases: [release] }) });
     synth({ cwd: project.root });
     // WHEN its cache is asked for the unchanged file
-    const entry = open(project.root).reuse('dev', sourceHash(project.root, 'dev'));
+    const entry = reuse(project.root, 'dev');
     // THEN it holds the namespace and the bytes in dist/
     assert.ok(entry);
     assert.equal(entry.namespace, 'develop');
     assert.deepEqual(entry.files.map((f) => f.path), ['namespaces/dev.yaml', 'releases/dev.yaml']);
     for (const f of entry.files) assert.equal(f.text, fs.readFileSync(path.join(project.dist, f.path), 'utf8'));
-    assert.equal(open(project.root).reuse('dev', 'another hash'), undefined);
+    fs.appendFileSync(path.join(project.environments, 'dev.ts'), '// edited\n');
+    assert.equal(reuse(project.root, 'dev'), undefined, 'not once the file changed');
   });
 
   it('renders again when a .ts file the environment imports changes', () => {
@@ -30,9 +32,9 @@ describe('the synth cache', () => {
     fs.mkdirSync(path.join(project.root, 'shared'));
     fs.writeFileSync(path.join(project.root, 'shared', 'sizes.ts'), 'export const replicas: number = 2;\n');
     synth({ cwd: project.root });
-    assert.ok(open(project.root).reuse('dev', sourceHash(project.root, 'dev')), 'cached while unchanged');
+    assert.ok(reuse(project.root, 'dev'), 'cached while unchanged');
     fs.writeFileSync(path.join(project.root, 'shared', 'sizes.ts'), 'export const replicas: number = 5;\n');
-    assert.equal(open(project.root).reuse('dev', sourceHash(project.root, 'dev')), undefined);
+    assert.equal(reuse(project.root, 'dev'), undefined);
     synth({ cwd: project.root });
     assert.match(fs.readFileSync(path.join(project.dist, 'releases', 'dev.yaml'), 'utf8'), /replicas: 5/);
   });
@@ -40,7 +42,7 @@ describe('the synth cache', () => {
   it('never caches an environment that requires anything but helmflux and .ts files', () => {
     const project = tempProject({ 'dev.ts': "import { defineEnvironment } from 'helmflux';\nimport * as os from 'node:os';\nexport default defineEnvironment({ namespace: { name: os.EOL === '\\n' ? 'develop' : 'other' } });\n" });
     synth({ cwd: project.root });
-    assert.equal(open(project.root).reuse('dev', sourceHash(project.root, 'dev')), undefined);
+    assert.equal(reuse(project.root, 'dev'), undefined);
   });
 
   it('gives the same dist/ with and without the cache, and repairs a file another tool changed', () => {
@@ -74,8 +76,8 @@ describe('the synth cache', () => {
     const project = tempProject({ 'dev.ts': environmentSource({ namespace: { name: 'develop' } }) });
     synth({ cwd: project.root });
     fs.writeFileSync(open(project.root).file, '{ not json');
-    assert.equal(open(project.root).reuse('dev', sourceHash(project.root, 'dev')), undefined);
+    assert.equal(reuse(project.root, 'dev'), undefined);
     assert.equal(synth({ cwd: project.root }).unchanged, 1);
-    assert.ok(open(project.root).reuse('dev', sourceHash(project.root, 'dev')), 'rewritten by the synth');
+    assert.ok(reuse(project.root, 'dev'), 'rewritten by the synth');
   });
 });

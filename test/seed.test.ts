@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
-import { loadValidEnvironments, openProject, renderValidEnvironments } from '../src/pipeline';
+import { openProject, synthesize } from '../src/pipeline';
 import { REFERENCE, REPO } from './helpers';
 
 const ENVIRONMENTS = ['dev', 'ingress', 'pro', 'stg'];
@@ -29,7 +29,7 @@ function withoutExtras(object: Record<string, any>): Record<string, any> {
 
 describe('the seed environments', () => {
   // GIVEN the repository's environments
-  const files = new Map(renderValidEnvironments(loadValidEnvironments(openProject({ cwd: REPO })).valid).map((f) => [f.path, f.text]));
+  const files = new Map(synthesize(openProject({ cwd: REPO }), { threads: 1 }).files.map((f) => [f.path, f.text]));
 
   for (const env of ENVIRONMENTS) {
     for (const kind of ['namespaces', 'releases']) {

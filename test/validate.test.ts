@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LoadedEnvironment } from '../src/loader';
 import { formatProblem } from '../src/problems';
-import { validateEnvironments } from '../src/validate';
+import { checkUniqueNamespaces, validateEnvironments } from '../src/validate';
 
 const release = { name: 'web', chart: { git: 'git@github.com:org/charts', path: 'web', ref: 'main' } };
 
@@ -66,8 +66,12 @@ describe('validateEnvironments', () => {
   });
 
   it('rejects a namespace two environments claim, naming the first', () => {
-    const found = messages(loaded({ namespace: { name: 'shared' } }, 'a'), loaded({ namespace: { name: 'shared' } }, 'b'));
-    assert.deepEqual(found, ['environments/b.ts: namespace.name: namespace "shared" is already the namespace of environments/a.ts. Give each environment its own namespace, or merge the two environments into one file.']);
+    const found = checkUniqueNamespaces([
+      { file: 'environments/a.ts', namespace: 'shared' },
+      { file: 'environments/b.ts', namespace: 'other' },
+      { file: 'environments/c.ts', namespace: 'shared' },
+    ]).map(formatProblem);
+    assert.deepEqual(found, ['environments/c.ts: namespace.name: namespace "shared" is already the namespace of environments/a.ts. Give each environment its own namespace, or merge the two environments into one file.']);
   });
 
   it('collects every problem of every environment', () => {
