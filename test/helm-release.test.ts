@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import type { ReleaseDefinition } from '../src/definition';
 import { FluxHelmRelease } from '../src/helm-release';
 
 function render(release: ReleaseDefinition, namespace = 'develop'): any {
-  const chart = new Chart(Testing.app(), 'test');
+  const chart = new Chart(new App(), 'test');
   return new FluxHelmRelease(chart, 'Release', { namespace, release }).apiObject.toJson();
 }
 
@@ -50,7 +50,7 @@ describe('FluxHelmRelease', () => {
   });
 
   it('keeps the same objects when cdk8s synthesizes the chart (as `npx cdk8s synth` does)', () => {
-    const chart = new Chart(Testing.app(), 'test');
+    const chart = new Chart(new App(), 'test');
     new FluxHelmRelease(chart, 'Release', {
       namespace: 'develop',
       release: { name: 'web', chart: { git: 'git@github.com:a/b', path: 'c', ref: 'main' }, values: { a: null, 'x.y/z': 1 } },

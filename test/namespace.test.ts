@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { EnvironmentNamespace } from '../src/namespace';
 
 describe('EnvironmentNamespace', () => {
   it('renders a Namespace with its explicit name and no empty spec', () => {
-    const chart = new Chart(Testing.app(), 'test');
+    const chart = new Chart(new App(), 'test');
     const json = new EnvironmentNamespace(chart, 'Namespace', { name: 'develop' }).apiObject.toJson();
     assert.deepEqual(json, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'develop' } });
   });
 
   it('carries labels and annotations', () => {
-    const chart = new Chart(Testing.app(), 'test');
+    const chart = new Chart(new App(), 'test');
     const json = new EnvironmentNamespace(chart, 'Namespace', {
       name: 'staging',
       labels: { 'app.kubernetes.io/part-of': 'web' },
