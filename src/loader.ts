@@ -107,17 +107,18 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
     const file = `${options.displayDir}/${fileName}`;
     const name = environmentName(fileName);
     const filename = path.join(options.dir, fileName);
-    const source = fs.readFileSync(filename);
-    const hash = hashBytes(source);
     const run = new ModuleRun();
     let exports: Record<string, unknown>;
+    let hash: string;
     try {
+      const source = fs.readFileSync(filename);
+      hash = hashBytes(source);
       exports = run.load(filename, source.toString('utf8'), hash) as Record<string, unknown>;
     } catch (err) {
       problems.push({
         file,
         field: '(file)',
-        message: `failed to load: ${describeError(err)}`,
+        message: `failed to load: ${describeError(err, filename)}`,
         fix: 'Fix the error in the file (or in what it imports) so that it runs without throwing.',
       });
       continue;
@@ -137,9 +138,15 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
   return { environments, problems };
 }
 
-function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message.split('\n')[0];
-  return String(err);
+/** An error's first line, with the line of the environment file it came from when the stack says. */
+function describeError(err: unknown, filename: string): string {
+  if (!(err instanceof Error)) return String(err);
+  // Sucrase names the file by its absolute path; the problem already names it.
+  const message = err.message.split('\n')[0].replace(`Error transforming ${filename}: `, 'syntax error: ');
+  // Sucrase keeps line numbers, so the stack's line is the source file's line.
+  const frame = err.stack?.split('\n').find((line) => line.includes(`${filename}:`));
+  const line = frame?.slice(frame.indexOf(`${filename}:`) + filename.length + 1).match(/^\d+/)?.[0];
+  return line ? `${message} (line ${line})` : message;
 }
 
 let transform: typeof import('sucrase').transform | undefined;
