@@ -15,6 +15,7 @@ import type { LoadedEnvironment, SourceInfo } from './loader';
 import { fieldPath, Problem } from './problems';
 import { settings } from './settings';
 import { validators, type SchemaError } from './validators';
+import { key as yamlKey } from './yaml';
 
 /** Namespaces no environment may take: Kubernetes' own, and the one Flux runs in. */
 export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease', settings.fluxNamespace];
@@ -28,7 +29,7 @@ export const MAX_VALUES_BYTES = 512 * 1024;
 /** The deepest nesting allowed in values. */
 export const MAX_VALUES_DEPTH = 64;
 
-/** The longest mapping key YAML 1.1 parsers accept without an explicit `?` key. */
+/** The longest mapping key, as written in YAML (quotes and escapes included), that YAML parsers accept as an implicit key. */
 export const MAX_KEY_LENGTH = 1024;
 
 /** An environment that passed validation. */
@@ -267,8 +268,9 @@ function walkJson(value: unknown, at: string, ancestors: Set<object>, depth: num
   ancestors.add(object);
   for (const key of Object.keys(object)) {
     const child = fieldPath(at, key);
-    if (key.length > MAX_KEY_LENGTH) {
-      add(child, `key is ${key.length} characters, over the ${MAX_KEY_LENGTH} YAML 1.1 parsers accept`, 'Shorten the key.');
+    const written = yamlKey(key).length;
+    if (written > MAX_KEY_LENGTH) {
+      add(child, `key is ${written} characters as YAML, over the ${MAX_KEY_LENGTH} YAML parsers accept`, 'Shorten the key.');
       continue;
     }
     walkJson((object as Record<string, unknown>)[key], child, ancestors, depth + 1, add);

@@ -97,8 +97,8 @@ function scalar(value: null | boolean | number | string, indent: string): string
   return quote(value);
 }
 
-/** A mapping key: plain when safe, else double-quoted (never a block). */
-function key(text: string): string {
+/** A mapping key as written: plain when safe, else double-quoted (never a block). */
+export function key(text: string): string {
   return isPlainSafe(text) ? text : quote(text);
 }
 

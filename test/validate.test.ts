@@ -50,6 +50,7 @@ const cases: Array<[string, unknown, string]> = [
   ['NaN in values', { namespace: { name: 'develop' }, releases: [{ ...release, values: { list: [1, Number.NaN] } }] }, 'environments/dev.ts: releases[0].values.list[1]: is NaN, which is not JSON data.'],
   ['a cycle in values', (() => { const v: any = { a: {} }; v.a.back = v; return { namespace: { name: 'develop' }, releases: [{ ...release, values: v }] }; })(), 'environments/dev.ts: releases[0].values.a.back: refers back to an object that contains it (a cycle).'],
   ['a Map in values', { namespace: { name: 'develop' }, releases: [{ ...release, values: { m: new Map() } }] }, 'environments/dev.ts: releases[0].values.m: is a Map object, not plain data.'],
+  ['a values key longer than YAML parsers accept once quoted', { namespace: { name: 'develop' }, releases: [{ ...release, values: { ['"'.repeat(600)]: 1 } }] }, 'environments/dev.ts: releases[0].values["' + '\\"'.repeat(600) + '"]: key is 1202 characters as YAML, over the 1024 YAML parsers accept. Shorten the key.'],
   ['values over the size limit', { namespace: { name: 'develop' }, releases: [{ ...release, values: { blob: 'x'.repeat(600 * 1024) } }] }, 'environments/dev.ts: releases[0].values: are 614411 bytes as JSON, over the limit of 524288 (512 KiB).'],
 ];
 
