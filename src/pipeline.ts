@@ -23,7 +23,7 @@ export interface Project {
 
 export function openProject(options: ProjectOptions): Project {
   const cwd = options.cwd ?? process.cwd();
-  const root = findProjectRoot(cwd);
+  const root = findProjectRoot(cwd, options.environmentsDir);
   return { root, cwd, environments: resolvePlace(root, cwd, options.environmentsDir, DEFAULT_ENVIRONMENTS_DIR) };
 }
 

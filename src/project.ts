@@ -20,7 +20,7 @@ export interface ProjectOptions {
    */
   readonly environmentsDir?: string;
   /**
-   * The working directory; the project root is the nearest folder at or above it holding `cdk8s.yaml`.
+   * The working directory, against which relative folders are resolved (see `findProjectRoot` for the project root).
    * @default process.cwd()
    */
   readonly cwd?: string;
@@ -32,12 +32,22 @@ export interface Place {
   readonly display: string;
 }
 
-/** The project root: the nearest folder at or above `cwd` with a `cdk8s.yaml`, else `cwd`. */
-export function findProjectRoot(cwd: string): string {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'cdk8s.yaml'))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(cwd);
+/** The nearest folder at or above `dir` holding a `cdk8s.yaml`, if any. */
+function findCdk8sFolder(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'cdk8s.yaml'))) return d;
+    if (path.dirname(d) === d) return undefined;
   }
+}
+
+/**
+ * The project root: the nearest folder holding `cdk8s.yaml` at or above the
+ * environments folder when one is given (so `--environments` names its own
+ * project, from any working directory), else at or above `cwd`; else `cwd`.
+ */
+export function findProjectRoot(cwd: string, environmentsDir?: string): string {
+  const fromEnvironments = environmentsDir === undefined ? undefined : findCdk8sFolder(path.resolve(cwd, environmentsDir));
+  return fromEnvironments ?? findCdk8sFolder(cwd) ?? path.resolve(cwd);
 }
 
 /** A folder given on the command line (or its default), resolved and named for display. */
