@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { fieldPath, InputError, Problem } from './problems';
+import { InputError, Problem } from './problems';
 
 /** One environment file, loaded. */
 export interface LoadedEnvironment {
@@ -126,7 +126,7 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
     if (exports === null || typeof exports !== 'object' || !('default' in exports)) {
       problems.push({
         file,
-        field: fieldPath('', 'default export'),
+        field: '(default export)',
         message: 'the file has no default export',
         fix: "Export the environment: `export default defineEnvironment({ namespace: { name: '...' }, releases: [...] })`.",
       });

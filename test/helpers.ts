@@ -65,6 +65,7 @@ export function snapshotTree(dir: string): Map<string, { bytes: string; mtimeMs:
       const full = path.join(d, e.name);
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
       if (e.isDirectory()) walk(full, rel);
+      else if (e.isSymbolicLink()) out.set(rel, { bytes: `-> ${fs.readlinkSync(full)}`, mtimeMs: fs.lstatSync(full).mtimeMs });
       else out.set(rel, { bytes: fs.readFileSync(full, 'latin1'), mtimeMs: fs.lstatSync(full).mtimeMs });
     }
   };
