@@ -16,15 +16,21 @@ import { REPO, tempDir } from './helpers';
 const CDK8S = path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
+/** Runs cdk8s-cli in the repository (offline: no upgrade check) into a fresh folder; returns the folder. */
+function cdk8s(command: 'import' | 'synth'): string {
+  const out = tempDir();
+  const result = spawnSync(process.execPath, [CDK8S, command, '--output', out], {
+    cwd: REPO,
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return out;
+}
+
 describe('generated and vendored files', () => {
   it('src/imports/ is what cdk8s import generates from the vendored CRD', () => {
-    const out = tempDir();
-    const result = spawnSync(process.execPath, [CDK8S, 'import', '--output', out], {
-      cwd: REPO,
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-      encoding: 'utf8',
-    });
-    assert.equal(result.status, 0, result.stderr);
+    const out = cdk8s('import');
     assert.equal(
       fs.readFileSync(path.join(out, 'helm.fluxcd.io.ts'), 'utf8'),
       fs.readFileSync(path.join(REPO, 'src', 'imports', 'helm.fluxcd.io.ts'), 'utf8'),
@@ -39,13 +45,7 @@ describe('generated and vendored files', () => {
   });
 
   it('npx cdk8s synth produces the objects of dist/', () => {
-    const out = tempDir();
-    const result = spawnSync(process.execPath, [CDK8S, 'synth', '--output', out], {
-      cwd: REPO,
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-      encoding: 'utf8',
-    });
-    assert.equal(result.status, 0, result.stderr);
+    const out = cdk8s('synth');
     const parse = (file: string) => YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean);
     for (const env of ['dev', 'ingress', 'pro', 'stg']) {
       const cdk8s = parse(path.join(out, `${env}.k8s.yaml`));
