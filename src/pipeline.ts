@@ -76,8 +76,7 @@ export function runSlice(options: SliceOptions): SliceResult {
   const loaded = loadEnvironments(options);
   const checked = validateEnvironments(loaded.environments);
   const rendered = render(checked.valid);
-  const byEnvironment = new Map<string, RenderedFile[]>();
-  for (const f of rendered.files) byEnvironment.set(f.environment, [...(byEnvironment.get(f.environment) ?? []), f]);
+  const byEnvironment = filesByEnvironment(rendered.files);
   const environments = checked.valid.map((e): EnvironmentSummary => {
     const files = byEnvironment.get(e.name) ?? [];
     const namespace = e.definition.namespace.name;
@@ -144,15 +143,25 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
 
 /** The cache entries of a synthesis: reused ones, and new ones for environments whose sources alone decide their result. */
 export function cacheEntries(synthesis: Synthesis): Map<string, CacheEntry> {
+  const files = filesByEnvironment(synthesis.files);
   const entries = new Map<string, CacheEntry>();
   for (const env of synthesis.environments) {
     if (env.reused) entries.set(env.name, env.reused);
     else if (env.source) {
-      const files = synthesis.files.filter((f) => f.environment === env.name);
-      entries.set(env.name, { source: env.source.hash, deps: env.source.deps, namespace: env.namespace, files });
+      entries.set(env.name, { source: env.source.hash, deps: env.source.deps, namespace: env.namespace, files: files.get(env.name) ?? [] });
     }
   }
   return entries;
+}
+
+function filesByEnvironment(files: readonly RenderedFile[]): Map<string, RenderedFile[]> {
+  const grouped = new Map<string, RenderedFile[]>();
+  for (const f of files) {
+    const list = grouped.get(f.environment);
+    if (list) list.push(f);
+    else grouped.set(f.environment, [f]);
+  }
+  return grouped;
 }
 
 /** Checks `--env` names against the environments; returns the selected set (undefined: all). */
