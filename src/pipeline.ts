@@ -8,6 +8,7 @@
  * and rendered independently, and the results are merged in file order, so
  * the output never depends on the number of threads.
  */
+import { checkBuildIsCurrent } from './build-check';
 import type { CacheEntry, SynthCache } from './cache';
 import type { RenderedFile } from './layout';
 import { compareCodePoints, environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from './loader';
@@ -22,6 +23,7 @@ export interface Project {
 }
 
 export function openProject(options: ProjectOptions): Project {
+  checkBuildIsCurrent();
   const cwd = options.cwd ?? process.cwd();
   const root = findProjectRoot(cwd, options.environmentsDir);
   return { root, cwd, environments: resolvePlace(root, cwd, options.environmentsDir, DEFAULT_ENVIRONMENTS_DIR) };
