@@ -94,6 +94,16 @@ describe('helmflux CLI', () => {
     assert.match(unknown.stderr, /^--env: "nope": is not an environment\. Use the name of a file in the environments folder, without "\.ts": dev, ingress, pro, stg\./m);
   });
 
+  it('exits 3, never 1, on an error after the command returned', () => {
+    const project = tempProject({
+      'late.ts': "import { defineEnvironment } from 'helmflux';\nsetTimeout(() => { throw new Error('thrown later'); }, 0);\nexport default defineEnvironment({ namespace: { name: 'late' } });\n",
+    });
+    const result = runCli(['validate'], { cwd: project.root });
+    assert.equal(result.status, 3);
+    assert.match(result.stderr, /^helmflux: internal error: Error: thrown later$/m);
+    assert.match(result.stderr, /This is a bug in helmflux: please report it/);
+  });
+
   it('exits 2 when --out is a file', () => {
     const file = path.join(tempDir(), 'file');
     fs.writeFileSync(file, '');
