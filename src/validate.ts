@@ -81,11 +81,13 @@ export function checkUniqueNamespaces(claims: readonly { readonly file: string; 
   return problems;
 }
 
+const DNS_LABEL_PATTERN = new RegExp(DNS_LABEL);
+
 function validateEnvironment(env: LoadedEnvironment): Problem[] {
   const problems: Problem[] = [];
   const add = (field: string, message: string, fix: string) => problems.push({ file: env.file, field, message, fix });
 
-  if (env.name.length > 63 || !new RegExp(DNS_LABEL).test(env.name)) {
+  if (env.name.length > 63 || !DNS_LABEL_PATTERN.test(env.name)) {
     add(
       '(file name)',
       `"${env.name}" is not a valid environment name`,
