@@ -1,5 +1,5 @@
 /**
- * `helmflux synth` and `helmflux validate` as library functions: the CLI only
+ * `helmflux synth`, `check` and `validate` as library functions: the CLI only
  * parses flags and calls these.
  */
 import { availableParallelism } from 'node:os';
@@ -47,8 +47,8 @@ export interface SynthReport {
   readonly outDir: string;
 }
 
-/** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */
-export function synth(options: SynthOptions = {}): SynthReport {
+/** Validates everything and plans the write; shared by `synth` (which carries the plan out) and `check`. */
+function prepareWrite(options: SynthOptions) {
   const project = openProject(options);
   const out = resolvePlace(project.root, project.cwd, options.outDir, DEFAULT_OUT_DIR);
   checkOutputPlace(project.root, out, '--out');
@@ -58,6 +58,12 @@ export function synth(options: SynthOptions = {}): SynthReport {
   const files = synthesis.files.filter((f) => scope === undefined || scope.has(f.environment));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
+  return { out, cache, synthesis, scope, files, plan };
+}
+
+/** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */
+export function synth(options: SynthOptions = {}): SynthReport {
+  const { out, cache, synthesis, scope, files, plan } = prepareWrite(options);
   applyPlan(plan, options.log ?? (() => {}));
   cache?.save(cacheEntries(synthesis));
   return {
@@ -68,6 +74,24 @@ export function synth(options: SynthOptions = {}): SynthReport {
     unchanged: plan.unchanged,
     outDir: out.display,
   };
+}
+
+export interface CheckReport {
+  /** Files synth would write (new or changed), relative to the output folder. */
+  readonly stale: readonly string[];
+  /** Files synth would remove. */
+  readonly removed: readonly string[];
+  /** The output folder as shown to the user. */
+  readonly outDir: string;
+}
+
+/**
+ * Everything synth checks, then what synth would change in the output folder,
+ * writing nothing: a CI step's drift check. Throws an InputError on bad input.
+ */
+export function check(options: SynthOptions = {}): CheckReport {
+  const { out, plan } = prepareWrite(options);
+  return { stale: plan.writes.map((f) => f.path), removed: plan.removals, outDir: out.display };
 }
 
 export interface ValidateReport {

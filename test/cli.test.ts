@@ -50,6 +50,24 @@ describe('helmflux CLI', () => {
     assert.deepEqual(snapshotTree(project.dist), before);
   });
 
+  it('check exits 0 when dist/ is current, 1 naming each file synth would change, writing nothing', () => {
+    const project = tempProject(seedEnvironments());
+    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+    const current = runCli(['check'], { cwd: project.root });
+    assert.equal(current.status, 0, current.stderr);
+    assert.equal(current.stdout, 'dist/ is up to date\n');
+    fs.writeFileSync(path.join(project.environments, 'stg.ts'), fs.readFileSync(path.join(project.environments, 'stg.ts'), 'utf8').replace('replicaCount: 2', 'replicaCount: 4'));
+    fs.rmSync(path.join(project.environments, 'ingress.ts'));
+    const before = snapshotTree(project.dist);
+    const drift = runCli(['check'], { cwd: project.root });
+    assert.equal(drift.status, 1, drift.stderr);
+    assert.equal(
+      drift.stdout,
+      'would write dist/releases/stg.yaml\nwould remove dist/namespaces/ingress.yaml\nwould remove dist/releases/ingress.yaml\ndist/ is out of date: run `npm run synth` and commit the result\n',
+    );
+    assert.deepEqual(snapshotTree(project.dist), before);
+  });
+
   it('validate checks everything and writes nothing', () => {
     const project = tempProject(seedEnvironments());
     const result = runCli(['validate'], { cwd: project.root });
@@ -75,7 +93,7 @@ describe('helmflux CLI', () => {
   it('--help lists the commands, options and exit codes', () => {
     const result = runCli(['--help']);
     assert.equal(result.status, 0);
-    for (const text of ['helmflux synth', 'helmflux validate', 'helmflux list', '--environments', 'Exit codes: 0 success; 1 reserved for drift']) {
+    for (const text of ['helmflux synth', 'helmflux check', 'helmflux validate', 'helmflux list', '--environments', 'Exit codes: 0 success; 1 drift (check: dist/ out of date)']) {
       assert.ok(result.stdout.includes(text), text);
     }
     const synthHelp = runCli(['synth', '--help']);

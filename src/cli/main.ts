@@ -4,21 +4,13 @@
  */
 import yargs from 'yargs/yargs';
 import { InputError } from '../problems';
+import { checkCommand } from './cmds/check';
 import { listCommand } from './cmds/list';
 import { synthCommand } from './cmds/synth';
 import { validateCommand } from './cmds/validate';
+import { ExitWith, EXIT } from './exit';
 
-/** Exit codes, documented in the README and `--help`. */
-export const EXIT = {
-  /** Success. */
-  ok: 0,
-  /** Reserved: the committed output differs from what the environments synthesize. */
-  drift: 1,
-  /** Invalid input or usage: nothing was written. */
-  invalid: 2,
-  /** A bug in helmflux (an uncaught exception). */
-  internal: 3,
-} as const;
+export { EXIT } from './exit';
 
 /** Flags every command takes. */
 export interface GlobalArgs {
@@ -41,9 +33,10 @@ export function main(argv: readonly string[]): number {
         requiresArg: true,
       })
       .command(synthCommand)
+      .command(checkCommand)
       .command(validateCommand)
       .command(listCommand)
-      .demandCommand(1, 'Name a command: synth, validate or list.')
+      .demandCommand(1, 'Name a command: synth, check, validate or list.')
       .recommendCommands()
       .strict()
       .help()
@@ -51,7 +44,7 @@ export function main(argv: readonly string[]): number {
       .version(false)
       .wrap(null)
       .epilogue(
-        'Exit codes: 0 success; 1 reserved for drift (dist/ out of date); 2 invalid input or usage (nothing written); 3 internal error.',
+        'Exit codes: 0 success; 1 drift (check: dist/ out of date); 2 invalid input or usage (nothing written); 3 internal error.',
       )
       .fail((message, error) => {
         // yargs reports its own parsing errors as YError: those are usage errors too.
@@ -61,6 +54,7 @@ export function main(argv: readonly string[]): number {
       .parseSync();
     return EXIT.ok;
   } catch (err) {
+    if (err instanceof ExitWith) return err.code;
     if (err instanceof InputError) {
       process.stderr.write(err.message + '\n');
       process.stderr.write(`helmflux: ${err.problems.length} problem(s); nothing was written.\n`);

@@ -1,0 +1,18 @@
+/** Exit codes, documented in the README and `--help`. */
+export const EXIT = {
+  /** Success. */
+  ok: 0,
+  /** Drift: the output folder is not what synth would write (`check`). */
+  drift: 1,
+  /** Invalid input or usage: nothing was written. */
+  invalid: 2,
+  /** A bug in helmflux (an uncaught exception). */
+  internal: 3,
+} as const;
+
+/** Thrown by a command to end with an exit code other than 0, once it has said why. */
+export class ExitWith extends Error {
+  public constructor(public readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
