@@ -3,5 +3,5 @@
 export * from './definition';
 export { settings } from './settings';
 export { formatProblem, InputError, type Problem } from './problems';
-export { synth, validate, type SynthOptions, type SynthReport, type ValidateReport } from './synth';
+export { check, synth, validate, type CheckReport, type SynthOptions, type SynthReport, type ValidateReport } from './synth';
 export { list, formatTable, type ListRow } from './list';
