@@ -26,7 +26,7 @@ const formats = require('./validator-formats');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'lib', 'validators');
-const { environmentSchema } = require(path.join(root, 'lib', 'src', 'definition-schema.js'));
+const { environmentSchema } = require(path.join(root, 'lib', 'src', 'definition', 'schema.js'));
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Build step (last): lib/build-id, a hash of everything that decides what
 // helmflux renders: its compiled code and validators, and the versions of the
-// packages it renders and loads with. The synth cache (src/cache.ts) is only
+// packages it renders and loads with. The synth cache (src/engine/cache.ts) is only
 // reused by the exact same build.
 'use strict';
 const crypto = require('node:crypto');

@@ -6,8 +6,8 @@
  * writes dist/.
  */
 import { App } from 'cdk8s';
-import { EnvironmentChart } from './environment-chart';
-import { loadValidEnvironments, openProject } from './pipeline';
+import { EnvironmentChart } from './targets/flux-v1/environment-chart';
+import { loadValidEnvironments, openProject } from './engine/pipeline';
 import { InputError } from './problems';
 
 try {

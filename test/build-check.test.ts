@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { checkBuildIsCurrent } from '../src/build-check';
+import { checkBuildIsCurrent } from '../src/load/build-check';
 import { formatProblem, InputError } from '../src/problems';
 import { tempDir } from './helpers';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { SynthCache } from '../src/cache';
-import { synth } from '../src/synth';
+import { SynthCache } from '../src/engine/cache';
+import { synth } from '../src/commands/synth';
 import { environmentSource, snapshotTree, tempDir, tempProject } from './helpers';
 
 const release = { name: 'web', chart: { git: 'git@github.com:org/charts', path: 'web', ref: 'main' } };

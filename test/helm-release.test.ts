@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App, Chart, Testing } from 'cdk8s';
-import type { ReleaseDefinition } from '../src/definition';
-import { FluxHelmRelease } from '../src/helm-release';
+import type { ReleaseDefinition } from '../src/definition/types';
+import { FluxHelmRelease } from '../src/targets/flux-v1/helm-release';
 
 function render(release: ReleaseDefinition, namespace = 'develop'): any {
   const chart = new Chart(new App(), 'test');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App, Chart } from 'cdk8s';
-import { EnvironmentNamespace } from '../src/namespace';
+import { EnvironmentNamespace } from '../src/targets/flux-v1/namespace';
 
 describe('EnvironmentNamespace', () => {
   it('renders a Namespace with its explicit name and no empty spec', () => {

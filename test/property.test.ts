@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as YAML from 'yaml';
-import type { EnvironmentDefinition, HelmValues } from '../src/definition';
-import type { LoadedEnvironment } from '../src/loader';
-import { renderEnvironments } from '../src/render';
-import { validateEnvironments } from '../src/validate';
+import type { EnvironmentDefinition, HelmValues } from '../src/definition/types';
+import type { LoadedEnvironment } from '../src/load/loader';
+import { renderEnvironments } from '../src/targets/flux-v1/render';
+import { validateEnvironments } from '../src/definition/validate';
 import { goYamlDecode, skipGoYaml } from './goyaml';
 import { runCli, snapshotTree, tempProject } from './helpers';
 

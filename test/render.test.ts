@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
-import { keyOrder, renderEnvironments } from '../src/render';
-import type { ValidEnvironment } from '../src/validate';
+import { keyOrder, renderEnvironments } from '../src/targets/flux-v1/render';
+import type { ValidEnvironment } from '../src/definition/validate';
 
 const gitChart = { git: 'git@github.com:org/charts', path: 'web', ref: 'main' };
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
-import { openProject, synthesize } from '../src/pipeline';
+import { openProject, synthesize } from '../src/engine/pipeline';
 import { REFERENCE, REPO } from './helpers';
 
 const ENVIRONMENTS = ['dev', 'ingress', 'pro', 'stg'];

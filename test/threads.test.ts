@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { synth, validate } from '../src/synth';
+import { synth, validate } from '../src/commands/synth';
 import { environmentSource, snapshotTree, tempDir, tempProject } from './helpers';
 
 /** Enough environments for synth to split them across threads (250 per thread at least). */

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LoadedEnvironment } from '../src/loader';
+import type { LoadedEnvironment } from '../src/load/loader';
 import { formatProblem } from '../src/problems';
-import { checkUniqueNamespaces, validateEnvironments } from '../src/validate';
+import { checkUniqueNamespaces, validateEnvironments } from '../src/definition/validate';
 
 const release = { name: 'web', chart: { git: 'git@github.com:org/charts', path: 'web', ref: 'main' } };
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
-import { toYamlDocument, type JsonValue } from '../src/yaml';
+import { toYamlDocument, type JsonValue } from '../src/output/yaml';
 import { goYamlDecode, goYamlDecodeFiles, skipGoYaml } from './goyaml';
 import { REPO } from './helpers';
 

@@ -16,7 +16,7 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
       .option('out', { type: 'string', describe: 'Output folder', defaultDescription: 'dist', requiresArg: true })
       .example('$0 check', 'in CI: fail when someone changed an environment but did not commit the synthesized dist/'),
   handler: (args) => {
-    const { check } = require('../../synth') as typeof import('../../synth');
+    const { check } = require('../../commands/synth') as typeof import('../../commands/synth');
     const report = check({ environmentsDir: args.environments, outDir: args.out, environments: args.env });
     for (const file of report.stale) process.stdout.write(`would write ${report.outDir}/${file}\n`);
     for (const file of report.removed) process.stdout.write(`would remove ${report.outDir}/${file}\n`);

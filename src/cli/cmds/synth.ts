@@ -29,7 +29,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       .example('$0 synth --out /tmp/preview', 'write a copy somewhere else'),
   handler: (args) => {
     // Loaded in the handler: `--help` and other commands never pay for rendering.
-    const { synth } = require('../../synth') as typeof import('../../synth');
+    const { synth } = require('../../commands/synth') as typeof import('../../commands/synth');
     const report = synth({
       environmentsDir: args.environments,
       outDir: args.out,

@@ -21,8 +21,8 @@ export interface Validator {
   errors?: SchemaError[] | null;
 }
 
-/** This file is lib/src/validators.js once built; the validators sit in lib/validators/. */
-export const validators = require(path.join(__dirname, '..', 'validators')) as {
+/** This file is lib/src/definition/validators.js once built; the validators sit in lib/validators/. */
+export const validators = require(path.join(__dirname, '..', '..', 'validators')) as {
   readonly environment: Validator;
   readonly helmRelease: Validator;
   readonly namespace: Validator;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from './problems';
+import { InputError } from '../problems';
 
 /** The default environments folder, relative to the project root. */
 export const DEFAULT_ENVIRONMENTS_DIR = 'environments';

@@ -9,10 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from './problems';
+import { InputError } from '../problems';
 
-/** This installation: this file is lib/src/build-check.js. */
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+/** This installation: this file is lib/src/load/build-check.js. */
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** Throws an InputError naming the source files changed after lib/ was built. */
 export function checkBuildIsCurrent(root = PACKAGE_ROOT): void {

@@ -3,11 +3,11 @@
  * parses flags and calls these.
  */
 import { availableParallelism } from 'node:os';
-import { SynthCache } from './cache';
-import { cacheEntries, openProject, selectEnvironments, synthesize } from './pipeline';
-import { InputError } from './problems';
-import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from './project';
-import { applyPlan, planWrite } from './writer';
+import { SynthCache } from '../engine/cache';
+import { cacheEntries, openProject, selectEnvironments, synthesize } from '../engine/pipeline';
+import { InputError } from '../problems';
+import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from '../load/project';
+import { applyPlan, planWrite } from '../output/writer';
 
 export interface SynthOptions extends ProjectOptions {
   /**

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { EnvironmentDefinition } from './definition';
+import type { EnvironmentDefinition } from '../../definition/types';
 import { FluxHelmRelease } from './helm-release';
 import { EnvironmentNamespace } from './namespace';
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AUTOMATED_ANNOTATION, isGitChart, type HelmValues, type ReleaseDefinition } from './definition';
-import { HelmRelease, HelmReleaseSpecHelmVersion, type HelmReleaseProps } from './imports/helm.fluxcd.io';
+import { AUTOMATED_ANNOTATION, isGitChart, type HelmValues, type ReleaseDefinition } from '../../definition/types';
+import { HelmRelease, HelmReleaseSpecHelmVersion, type HelmReleaseProps } from '../../imports/helm.fluxcd.io';
 
 export interface FluxHelmReleaseProps {
   /** The namespace the HelmRelease object lives in (and Helm installs into). */

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { InputError, Problem } from './problems';
+import { InputError, Problem } from '../problems';
 
 /** One environment file, loaded. */
 export interface LoadedEnvironment {
@@ -193,7 +193,7 @@ class ModuleRun {
 
 /** This running helmflux, as environment files import it. */
 function helmflux(): unknown {
-  return require('./index');
+  return require('../index');
 }
 
 function resolveTypeScript(base: string): string | undefined {

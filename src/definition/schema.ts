@@ -1,6 +1,6 @@
 /**
  * The JSON schema of an environment definition (`EnvironmentDefinition` in
- * `definition.ts`), precompiled with ajv at build time
+ * `types.ts`), precompiled with ajv at build time
  * (`scripts/compile-schemas.js`). It is strict: an unknown field is an error,
  * since the generated HelmRelease class would silently drop it.
  *

@@ -2,10 +2,10 @@
  * `helmflux list` as a library function: every environment's namespace and
  * releases, from the validated definitions (no rendering).
  */
-import { isGitChart } from './definition';
-import { loadValidEnvironments, openProject } from './pipeline';
-import type { ProjectOptions } from './project';
-import { effectiveReleaseName } from './validate';
+import { isGitChart } from '../definition/types';
+import { loadValidEnvironments, openProject } from '../engine/pipeline';
+import type { ProjectOptions } from '../load/project';
+import { effectiveReleaseName } from '../definition/validate';
 
 export interface ListRow {
   readonly environment: string;

@@ -8,13 +8,13 @@
  * and rendered independently, and the results are merged in file order, so
  * the output never depends on the number of threads.
  */
-import { checkBuildIsCurrent } from './build-check';
+import { checkBuildIsCurrent } from '../load/build-check';
 import type { CacheEntry, SynthCache } from './cache';
-import type { RenderedFile } from './layout';
-import { compareCodePoints, environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from './loader';
-import { InputError, type Problem } from './problems';
-import { findProjectRoot, resolvePlace, DEFAULT_ENVIRONMENTS_DIR, type Place, type ProjectOptions } from './project';
-import { checkUniqueNamespaces, validateEnvironments, type ValidEnvironment } from './validate';
+import type { RenderedFile } from '../output/layout';
+import { compareCodePoints, environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from '../load/loader';
+import { InputError, type Problem } from '../problems';
+import { findProjectRoot, resolvePlace, DEFAULT_ENVIRONMENTS_DIR, type Place, type ProjectOptions } from '../load/project';
+import { checkUniqueNamespaces, validateEnvironments, type ValidEnvironment } from '../definition/validate';
 
 export interface Project {
   readonly root: string;
@@ -43,7 +43,7 @@ export function loadValidEnvironments(project: Project): ValidEnvironment[] {
 function render(valid: readonly ValidEnvironment[]): { files: RenderedFile[]; problems: Problem[] } {
   if (valid.length === 0) return { files: [], problems: [] };
   // Loaded here, not at the top: `list`, and a synth whose environments all come from the cache, never load cdk8s.
-  const { renderEnvironments } = require('./render') as typeof import('./render');
+  const { renderEnvironments } = require('../targets/flux-v1/render') as typeof import('../targets/flux-v1/render');
   return renderEnvironments(valid);
 }
 

@@ -9,13 +9,13 @@
  *   release name the operator derives, uniqueness across files, and values
  *   that are not JSON data.
  */
-import { AUTOMATED_ANNOTATION, type EnvironmentDefinition, type ReleaseDefinition } from './definition';
-import { DNS_LABEL, environmentSchema } from './definition-schema';
-import type { LoadedEnvironment, SourceInfo } from './loader';
-import { fieldPath, Problem } from './problems';
+import { AUTOMATED_ANNOTATION, type EnvironmentDefinition, type ReleaseDefinition } from './types';
+import { DNS_LABEL, environmentSchema } from './schema';
+import type { LoadedEnvironment, SourceInfo } from '../load/loader';
+import { fieldPath, Problem } from '../problems';
 import { settings } from './settings';
 import { validators, type SchemaError } from './validators';
-import { key as yamlKey } from './yaml';
+import { key as yamlKey } from '../output/yaml';
 
 /** Namespaces no environment may take: Kubernetes' own, and the one Flux runs in. */
 export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease', settings.fluxNamespace];
@@ -332,7 +332,7 @@ function schemaProblem(env: LoadedEnvironment, error: SchemaError): Problem {
 }
 
 function genericFix(error: SchemaError): string {
-  return error.keyword === 'type' ? `Use ${article(String((error.params as { type: string }).type))}.` : 'See the field\'s documentation in src/definition.ts.';
+  return error.keyword === 'type' ? `Use ${article(String((error.params as { type: string }).type))}.` : 'See the field\'s documentation in src/definition/types.ts.';
 }
 
 function article(type: string): string {

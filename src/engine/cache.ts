@@ -20,9 +20,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RenderedFile } from './layout';
-import { environmentName, hashBytes } from './loader';
-import { writeAtomically } from './writer';
+import type { RenderedFile } from '../output/layout';
+import { environmentName, hashBytes } from '../load/loader';
+import { writeAtomically } from '../output/writer';
 
 /** What one environment rendered to, and what it was rendered from. */
 export interface CacheEntry {
@@ -42,8 +42,8 @@ interface CacheFile {
   readonly entries: Record<string, CacheEntry>;
 }
 
-/** The helmflux installation (this file is lib/src/cache.js), whose lib/build-id names the build. */
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+/** The helmflux installation (this file is lib/src/engine/cache.js), whose lib/build-id names the build. */
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export class SynthCache {
   /** Opens the cache of a project's environments folder; an unusable cache file opens empty. */

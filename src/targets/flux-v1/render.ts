@@ -21,11 +21,11 @@
  */
 import { App } from 'cdk8s';
 import { EnvironmentChart } from './environment-chart';
-import { headerLine, outputPaths, type RenderedFile } from './layout';
-import { fieldPath, Problem } from './problems';
-import type { ValidEnvironment } from './validate';
-import { validators, type Validator } from './validators';
-import { toYamlDocument, type JsonValue, type KeyOrder } from './yaml';
+import { headerLine, outputPaths, type RenderedFile } from '../../output/layout';
+import { fieldPath, Problem } from '../../problems';
+import type { ValidEnvironment } from '../../definition/validate';
+import { validators, type Validator } from '../../definition/validators';
+import { toYamlDocument, type JsonValue, type KeyOrder } from '../../output/yaml';
 
 const HEAD_KEYS: Record<string, readonly string[]> = {
   '': ['apiVersion', 'kind', 'metadata', 'spec'],

@@ -21,7 +21,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Problem } from './problems';
+import { Problem } from '../problems';
 import { HEADER_PREFIX, type RenderedFile } from './layout';
 
 /** The record of generated files, relative to the output folder. Not a YAML or JSON name: Flux ignores it. */
