@@ -1,4 +1,5 @@
-import { defineEnvironment, settings } from 'helmflux';
+import { defineEnvironment } from 'helmflux';
+import { helmbasics } from '../common/charts';
 
 export default defineEnvironment({
   namespace: { name: 'develop' },
@@ -6,7 +7,7 @@ export default defineEnvironment({
     {
       name: 'helmbasic-develop',
       releaseName: 'helmbasic-develop',
-      chart: { git: settings.chartsGitUrl, path: 'helmbasics', ref: 'develop' },
+      chart: helmbasics('develop'),
       flux: { automated: true },
       values: {
         environment: 'development',

@@ -1,4 +1,5 @@
-import { defineEnvironment, settings } from 'helmflux';
+import { defineEnvironment } from 'helmflux';
+import { helmbasics } from '../common/charts';
 
 export default defineEnvironment({
   namespace: { name: 'production' },
@@ -6,7 +7,7 @@ export default defineEnvironment({
     {
       name: 'helmbasic-production',
       releaseName: 'helmbasic-production',
-      chart: { git: settings.chartsGitUrl, path: 'helmbasics', ref: 'master' },
+      chart: helmbasics('master'),
       flux: { automated: true },
       values: {
         environment: 'production',

@@ -1,4 +1,5 @@
-import { defineEnvironment, settings } from 'helmflux';
+import { defineEnvironment } from 'helmflux';
+import { helmbasics } from '../common/charts';
 
 export default defineEnvironment({
   namespace: { name: 'staging' },
@@ -6,7 +7,7 @@ export default defineEnvironment({
     {
       name: 'helmbasic-staging',
       releaseName: 'helmbasic-staging',
-      chart: { git: settings.chartsGitUrl, path: 'helmbasics', ref: 'staging' },
+      chart: helmbasics('staging'),
       flux: { automated: true },
       values: {
         environment: 'staging',

@@ -1,7 +1,6 @@
-// The public API of helmflux: what environment files and other programs import.
-// Kept light (no cdk8s): environment files load it on every synth.
-export * from './definition/types';
-export { settings } from './definition/settings';
+// The public API of helmflux: what environment files import (`api.ts`), and
+// the commands as library functions for other programs.
+export * from './api';
 export { formatProblem, InputError, type Problem } from './problems';
 export { check, synth, validate, type CheckReport, type SynthOptions, type SynthReport, type ValidateReport } from './commands/synth';
 export { list, formatTable, type ListRow } from './commands/list';

@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { environmentSource, REPO, runCli, snapshotTree, tempDir, tempProject } from './helpers';
+import { environmentSource, runCli, seedEnvironments, snapshotTree, tempDir, tempProject, withSeedShared } from './helpers';
 
 /** The seed environments plus one whose values sort and quote differently by locale. */
 function environments(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const f of fs.readdirSync(path.join(REPO, 'environments'))) files[f] = fs.readFileSync(path.join(REPO, 'environments', f), 'utf8');
+  const files: Record<string, string> = seedEnvironments();
   files['zz-locale.ts'] = environmentSource({
     namespace: { name: 'locale', labels: { 'b.example.com/i': 'I', 'a.example.com/i': 'x' } },
     releases: [
@@ -30,7 +29,7 @@ function bytes(dir: string): [string, string][] {
 }
 
 describe('determinism', () => {
-  const project = tempProject(environments());
+  const project = withSeedShared(tempProject(environments()));
   const reference = tempDir();
   const first = runCli(['synth', '--no-cache', '--out', reference], { cwd: project.root, env: { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' } });
   assert.equal(first.status, 0, first.stderr);
@@ -63,8 +62,8 @@ describe('determinism', () => {
 
   it('is byte-identical whatever order the files were created in', () => {
     const files = Object.entries(environments());
-    const reversed = tempProject(Object.fromEntries([...files].reverse()));
-    const shuffled = tempProject(Object.fromEntries([files[2], files[4], files[0], files[3], files[1]]));
+    const reversed = withSeedShared(tempProject(Object.fromEntries([...files].reverse())));
+    const shuffled = withSeedShared(tempProject(Object.fromEntries([files[2], files[4], files[0], files[3], files[1]])));
     for (const p of [reversed, shuffled]) {
       const result = runCli(['synth', '--no-cache'], { cwd: p.root });
       assert.equal(result.status, 0, result.stderr);

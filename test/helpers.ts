@@ -11,8 +11,8 @@ import * as path from 'node:path';
 export const REPO = path.resolve(__dirname, '..', '..');
 /** The helmflux executable. */
 export const BIN = path.join(REPO, 'bin', 'helmflux.js');
-/** The seed repository's reference files. */
-export const REFERENCE = path.resolve(REPO, '..', 'shared', 'reference', 'helmflux');
+/** The seed repository's reference files, copied into the repository (test/fixtures/reference/SOURCES.md). */
+export const REFERENCE = path.join(REPO, 'test', 'fixtures', 'reference', 'helmflux');
 
 export interface CliResult {
   readonly status: number | null;
@@ -50,6 +50,27 @@ export function tempProject(environments: Record<string, string>): { root: strin
   const dist = path.join(root, 'dist');
   fs.mkdirSync(dist);
   return { root, environments: envDir, dist };
+}
+
+/** The seed's environment files (name -> text). */
+export function seedEnvironments(): Record<string, string> {
+  const dir = path.join(REPO, 'environments');
+  return Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+}
+
+/**
+ * A temporary project of the seed: its environments (plus `extra` files), and
+ * what they import from the repository, the settings file and `common/`.
+ */
+export function seedProject(extra: Record<string, string> = {}): ReturnType<typeof tempProject> {
+  return withSeedShared(tempProject({ ...seedEnvironments(), ...extra }));
+}
+
+/** Copies the seed's settings file and `common/` into a temporary project. */
+export function withSeedShared<P extends { root: string }>(project: P): P {
+  fs.copyFileSync(path.join(REPO, 'helmflux.settings.ts'), path.join(project.root, 'helmflux.settings.ts'));
+  fs.cpSync(path.join(REPO, 'common'), path.join(project.root, 'common'), { recursive: true });
+  return project;
 }
 
 /** An environment file's text from a definition literal (JSON is valid TypeScript). */

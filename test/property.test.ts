@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as YAML from 'yaml';
-import type { EnvironmentDefinition, HelmValues } from '../src/definition/types';
+import type { ChartSource, EnvironmentDefinition, HelmValues } from '../src/definition/types';
 import type { LoadedEnvironment } from '../src/load/loader';
 import { renderEnvironments } from '../src/targets/flux-v1/render';
+import { NO_SETTINGS } from '../src/definition/settings';
 import { validateEnvironments } from '../src/definition/validate';
 import { goYamlDecode, skipGoYaml } from './goyaml';
 import { runCli, snapshotTree, tempProject } from './helpers';
@@ -34,7 +35,7 @@ const values: fc.Arbitrary<HelmValues> = fc.letrec((tie) => ({
   object: fc.dictionary(valueKey, tie('value'), { maxKeys: 5 }),
 })).object as fc.Arbitrary<HelmValues>;
 
-const chart = fc.oneof(
+const chart: fc.Arbitrary<ChartSource> = fc.oneof(
   fc.record({ git: fc.constantFrom('git@github.com:org/charts', 'https://github.com/org/charts'), path: dnsLabel, ref: dnsLabel }),
   fc.record({ repository: fc.constantFrom('https://charts.example.com', 'http://charts.example.com/stable'), name: dnsLabel, version: fc.constantFrom('1.0.0', '10.5.7') }),
 );
@@ -58,7 +59,7 @@ describe('property: valid definitions', () => {
     const expected: unknown[][] = [];
     fc.assert(
       fc.property(definition, (d) => {
-        const checked = validateEnvironments([loaded(d)]);
+        const checked = validateEnvironments([loaded(d)], NO_SETTINGS);
         assert.deepEqual(checked.problems, []);
         const { files, problems } = renderEnvironments(checked.valid);
         assert.deepEqual(problems, [], 'the strict upstream schemas accept every object');
@@ -104,7 +105,7 @@ describe('property: invalid definitions', () => {
       fc.property(definition, fc.constantFrom(...breakages), (d, [, breakIt]) => {
         const broken = structuredClone(d);
         breakIt(broken);
-        assert.ok(validateEnvironments([loaded(broken)]).problems.length > 0);
+        assert.ok(validateEnvironments([loaded(broken)], NO_SETTINGS).problems.length > 0);
       }),
       { seed: SEED, numRuns: 300 },
     );

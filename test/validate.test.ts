@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LoadedEnvironment } from '../src/load/loader';
 import { formatProblem } from '../src/problems';
+import { NO_SETTINGS } from '../src/definition/settings';
 import { checkUniqueNamespaces, validateEnvironments } from '../src/definition/validate';
 
 const release = { name: 'web', chart: { git: 'git@github.com:org/charts', path: 'web', ref: 'main' } };
@@ -16,7 +17,7 @@ function loaded(definition: unknown, name = 'dev'): LoadedEnvironment {
 }
 
 function messages(...envs: LoadedEnvironment[]): string[] {
-  return validateEnvironments(envs).problems.map(formatProblem);
+  return validateEnvironments(envs, NO_SETTINGS).problems.map(formatProblem);
 }
 
 const cases: Array<[string, unknown, string]> = [
@@ -79,14 +80,14 @@ describe('validateEnvironments', () => {
     const found = validateEnvironments([
       loaded({ namespace: { name: 'default' }, releases: [{ ...release, chart: { git: 'git@github.com:a/b', path: 'p', ref: '' } }] }, 'a'),
       loaded({ namespace: { name: 'b' }, extra: 1 }, 'b'),
-    ]).problems;
+    ], NO_SETTINGS).problems;
     assert.deepEqual(found.map((p) => `${p.file} ${p.field}`), ['environments/a.ts releases[0].chart.ref', 'environments/b.ts extra']);
   });
 
   it('accepts the seed-like definition and keys with dots, slashes and $', () => {
     const result = validateEnvironments([
       loaded({ namespace: { name: 'develop' }, releases: [{ ...release, values: { 'kubernetes.io/ingress.class': 'nginx', $schema: 'x', 'a/b': [null, { c: true }] } }] }),
-    ]);
+    ], NO_SETTINGS);
     assert.deepEqual(result.problems, []);
     assert.equal(result.valid.length, 1);
   });

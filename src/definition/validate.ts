@@ -13,12 +13,14 @@ import { AUTOMATED_ANNOTATION, type EnvironmentDefinition, type ReleaseDefinitio
 import { DNS_LABEL, environmentSchema } from './schema';
 import type { LoadedEnvironment, SourceInfo } from '../load/loader';
 import { fieldPath, Problem } from '../problems';
-import { settings } from './settings';
+import type { Settings } from './settings';
 import { validators, type SchemaError } from './validators';
 import { key as yamlKey } from '../output/yaml';
 
 /** Namespaces no environment may take: Kubernetes' own, and the one Flux runs in. */
-export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease', settings.fluxNamespace];
+export function reservedNamespaces(settings: Settings): readonly string[] {
+  return ['default', 'kube-system', 'kube-public', 'kube-node-lease', settings.fluxNamespace];
+}
 
 /** The longest release name Helm accepts. */
 export const MAX_RELEASE_NAME = 53;
@@ -50,11 +52,15 @@ export function effectiveReleaseName(namespace: string, release: ReleaseDefiniti
  * Validates each environment on its own; returns the valid ones and all
  * problems found. (Namespaces across environments: `checkUniqueNamespaces`.)
  */
-export function validateEnvironments(loaded: readonly LoadedEnvironment[]): { valid: ValidEnvironment[]; problems: Problem[] } {
+export function validateEnvironments(
+  loaded: readonly LoadedEnvironment[],
+  settings: Settings,
+): { valid: ValidEnvironment[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const valid: ValidEnvironment[] = [];
+  const reserved = reservedNamespaces(settings);
   for (const env of loaded) {
-    const found = validateEnvironment(env);
+    const found = validateEnvironment(env, reserved);
     if (found.length > 0) problems.push(...found);
     else valid.push({ name: env.name, file: env.file, definition: env.definition as EnvironmentDefinition, source: env.source });
   }
@@ -83,7 +89,7 @@ export function checkUniqueNamespaces(claims: readonly { readonly file: string; 
 
 const DNS_LABEL_PATTERN = new RegExp(DNS_LABEL);
 
-function validateEnvironment(env: LoadedEnvironment): Problem[] {
+function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]): Problem[] {
   const problems: Problem[] = [];
   const add = (field: string, message: string, fix: string) => problems.push({ file: env.file, field, message, fix });
 
@@ -115,11 +121,11 @@ function validateEnvironment(env: LoadedEnvironment): Problem[] {
   }
   const definition = env.definition as EnvironmentDefinition;
   const namespace = definition.namespace.name;
-  if (RESERVED_NAMESPACES.includes(namespace)) {
+  if (reserved.includes(namespace)) {
     add(
       'namespace.name',
       `"${namespace}" is reserved`,
-      `Use a namespace of the environment's own: ${RESERVED_NAMESPACES.map((n) => `"${n}"`).join(', ')} belong to Kubernetes or Flux.`,
+      `Use a namespace of the environment's own: ${reserved.map((n) => `"${n}"`).join(', ')} belong to Kubernetes or Flux.`,
     );
   }
   const names = new Map<string, number>();

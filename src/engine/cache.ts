@@ -5,7 +5,7 @@
  *
  * An entry is reused only when all of these are unchanged: the environment
  * file's bytes, the bytes of every other `.ts` file it imported, the folder
- * name shown in headers, and the helmflux build (`lib/build-id`: its code,
+ * name shown in headers, the settings file and what it imports, and the helmflux build (`lib/build-id`: its code,
  * validators and the versions of the packages it renders with). An
  * environment file that requires anything but `helmflux` and other `.ts`
  * files (`fs`, an npm package, a JSON file) is never cached: helmflux cannot
@@ -39,6 +39,8 @@ export interface CacheEntry {
 interface CacheFile {
   readonly buildId: string;
   readonly displayDir: string;
+  /** What the project's settings were made from (`LoadedSettings.key`): every environment depends on them. */
+  readonly settings: string;
   readonly entries: Record<string, CacheEntry>;
 }
 
@@ -47,7 +49,7 @@ const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export class SynthCache {
   /** Opens the cache of a project's environments folder; an unusable cache file opens empty. */
-  public static open(projectRoot: string, environmentsDir: string, displayDir: string): SynthCache {
+  public static open(projectRoot: string, environmentsDir: string, displayDir: string, settingsKey: string): SynthCache {
     const id = hashBytes(`${path.resolve(environmentsDir)}\0${displayDir}`).slice(0, 16);
     const file = path.join(projectRoot, 'node_modules', '.cache', 'helmflux', `synth-${id}.json`);
     // Without a build id (lib/ built by hand, without `npm run build`) nothing is ever reused or saved.
@@ -62,11 +64,11 @@ export class SynthCache {
     try {
       text = fs.readFileSync(file, 'utf8');
       const data = JSON.parse(text) as CacheFile;
-      if (data.buildId === buildId && data.displayDir === displayDir) entries = data.entries;
+      if (data.buildId === buildId && data.displayDir === displayDir && data.settings === settingsKey) entries = data.entries;
     } catch {
       // No cache yet, or an unreadable one: start empty.
     }
-    return new SynthCache(file, buildId, displayDir, entries, text);
+    return new SynthCache(file, buildId, displayDir, settingsKey, entries, text);
   }
 
   private readonly depHashes = new Map<string, string | undefined>();
@@ -76,6 +78,7 @@ export class SynthCache {
     public readonly file: string,
     private readonly buildId: string,
     private readonly displayDir: string,
+    private readonly settingsKey: string,
     private readonly entries: Record<string, CacheEntry>,
     private readonly text: string,
   ) {}
@@ -98,7 +101,7 @@ export class SynthCache {
 
   /** Replaces the cache's content with this run's entries and writes it, if that changes it. */
   public save(entries: ReadonlyMap<string, CacheEntry>): void {
-    const data: CacheFile = { buildId: this.buildId, displayDir: this.displayDir, entries: Object.fromEntries(entries) };
+    const data: CacheFile = { buildId: this.buildId, displayDir: this.displayDir, settings: this.settingsKey, entries: Object.fromEntries(entries) };
     const text = JSON.stringify(data);
     if (text === this.text || this.buildId === '') return;
     try {

@@ -14,25 +14,33 @@ import type { RenderedFile } from '../output/layout';
 import { compareCodePoints, environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from '../load/loader';
 import { InputError, type Problem } from '../problems';
 import { findProjectRoot, resolvePlace, DEFAULT_ENVIRONMENTS_DIR, type Place, type ProjectOptions } from '../load/project';
+import { loadSettings, type LoadedSettings } from '../load/settings';
+import type { Settings } from '../definition/settings';
 import { checkUniqueNamespaces, validateEnvironments, type ValidEnvironment } from '../definition/validate';
 
 export interface Project {
   readonly root: string;
   readonly cwd: string;
   readonly environments: Place;
+  /** The settings file, loaded and checked. */
+  readonly settings: LoadedSettings;
 }
 
+/** Finds the project's folders and loads its settings; throws an InputError when the settings are wrong. */
 export function openProject(options: ProjectOptions): Project {
   checkBuildIsCurrent();
   const cwd = options.cwd ?? process.cwd();
   const root = findProjectRoot(cwd, options.environmentsDir);
-  return { root, cwd, environments: resolvePlace(root, cwd, options.environmentsDir, DEFAULT_ENVIRONMENTS_DIR) };
+  const settings = loadSettings(root);
+  if (settings.problems.length > 0) throw new InputError(settings.problems);
+  return { root, cwd, environments: resolvePlace(root, cwd, options.environmentsDir, DEFAULT_ENVIRONMENTS_DIR), settings };
 }
 
 /** Loads and validates every environment, with definitions (for `list`); throws an InputError listing all problems. */
 export function loadValidEnvironments(project: Project): ValidEnvironment[] {
-  const loaded = loadEnvironments({ dir: project.environments.dir, displayDir: project.environments.display });
-  const checked = validateEnvironments(loaded.environments);
+  const { settings } = project.settings;
+  const loaded = loadEnvironments({ dir: project.environments.dir, displayDir: project.environments.display, settings });
+  const checked = validateEnvironments(loaded.environments, settings);
   const claims = checked.valid.map((e) => ({ file: e.file, namespace: e.definition.namespace.name }));
   const problems = [...loaded.problems, ...checked.problems, ...checkUniqueNamespaces(claims)];
   if (problems.length > 0) throw new InputError(problems);
@@ -71,12 +79,13 @@ export interface SliceOptions {
   readonly dir: string;
   readonly displayDir: string;
   readonly fileNames: readonly string[];
+  readonly settings: Settings;
 }
 
 /** Loads, validates and renders one slice of environment files. */
 export function runSlice(options: SliceOptions): SliceResult {
   const loaded = loadEnvironments(options);
-  const checked = validateEnvironments(loaded.environments);
+  const checked = validateEnvironments(loaded.environments, options.settings);
   const rendered = render(checked.valid);
   const byEnvironment = filesByEnvironment(rendered.files);
   const environments = checked.valid.map((e): EnvironmentSummary => {
@@ -112,6 +121,7 @@ const MIN_FILES_PER_THREAD = 250;
 /** Loads, validates and renders every environment; throws an InputError listing all problems. */
 export function synthesize(project: Project, options: SynthesisOptions): Synthesis {
   const { dir, display } = project.environments;
+  const { settings } = project.settings;
   const fileNames = listEnvironmentFiles(dir, display);
   const reused = options.cache?.reusable(dir, fileNames) ?? new Map<string, CacheEntry>();
   const misses = fileNames.filter((f) => !reused.has(environmentName(f)));
@@ -119,8 +129,8 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
   const slices = misses.length >= MIN_FILES_PER_THREAD * 2 ? Math.min(options.threads, Math.floor(misses.length / MIN_FILES_PER_THREAD)) : 1;
   const results =
     slices > 1
-      ? (require('./threads') as typeof import('./threads')).runSlices({ dir, displayDir: display, fileNames: misses }, slices)
-      : [runSlice({ dir, displayDir: display, fileNames: misses })];
+      ? (require('./threads') as typeof import('./threads')).runSlices({ dir, displayDir: display, fileNames: misses, settings }, slices)
+      : [runSlice({ dir, displayDir: display, fileNames: misses, settings })];
   results.push({
     environments: [...reused].map(([name, entry]) => ({
       name,

@@ -1,8 +1,9 @@
 /**
  * Refuses to run a stale build: helmflux runs from lib/, compiled from src/
- * and schemas/, and `settings.ts` (the settings every environment shares) is
- * in src/. Without this check, an edit there would be silently ignored until
- * the next `npm run build`.
+ * and schemas/. Without this check, an edit there (by someone working on
+ * helmflux itself) would be silently ignored until the next `npm run build`.
+ * Users' files (environments, `common/`, the settings file) are never
+ * compiled, so they never need a build.
  *
  * Only applies where the sources sit next to lib/ (this repository): an
  * installed helmflux has no src/.

@@ -5,14 +5,17 @@
  * Each file is transpiled in memory with sucrase (type annotations stripped,
  * ES imports turned into CommonJS; no type check: `npm test` and the editor do
  * that) and evaluated as a CommonJS module. `import ... from 'helmflux'`
- * resolves to this running copy of helmflux, wherever the folder is; a
- * relative import of another `.ts` file is transpiled the same way.
+ * resolves to helmflux's environment API (`api.ts`) with the project's
+ * settings, wherever the folder is; a relative import of another `.ts` file
+ * is transpiled the same way.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import * as api from '../api';
+import type { Settings } from '../definition/settings';
 import { InputError, Problem } from '../problems';
 
 /** One environment file, loaded. */
@@ -47,6 +50,8 @@ export interface LoadOptions {
    * @default - every environment file of the folder (`listEnvironmentFiles`)
    */
   readonly fileNames?: readonly string[];
+  /** The project's settings, which environment files import as `settings`. */
+  readonly settings: Settings;
 }
 
 /** The environment file names (`dev.ts`, ...) of a folder, in code point order. */
@@ -107,7 +112,7 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
     const file = `${options.displayDir}/${fileName}`;
     const name = environmentName(fileName);
     const filename = path.join(options.dir, fileName);
-    const run = new ModuleRun();
+    const run = new ModuleRun(helmfluxModule(options.settings));
     let exports: Record<string, unknown>;
     let hash: string;
     try {
@@ -139,7 +144,7 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
 }
 
 /** An error's first line, with the line of the environment file it came from when the stack says. */
-function describeError(err: unknown, filename: string): string {
+export function describeError(err: unknown, filename: string): string {
   if (!(err instanceof Error)) return String(err);
   // Sucrase names the file by its absolute path; the problem already names it.
   const message = err.message.split('\n')[0].replace(`Error transforming ${filename}: `, 'syntax error: ');
@@ -162,10 +167,13 @@ function transpile(source: string, filePath: string): string {
  * files it imports, each run once), their hashes, and whether it required
  * anything else.
  */
-class ModuleRun {
+export class ModuleRun {
   public readonly hashes = new Map<string, string>();
   public cacheable = true;
   private readonly modules = new Map<string, { exports: unknown }>();
+
+  /** @param helmflux what `import ... from 'helmflux'` gives the files of this run */
+  public constructor(private readonly helmflux: unknown) {}
 
   /** Transpiles and runs one TypeScript file as a CommonJS module; returns its exports. */
   public load(filename: string, text = fs.readFileSync(filename, 'utf8'), hash = hashBytes(text)): unknown {
@@ -176,7 +184,7 @@ class ModuleRun {
     this.modules.set(filename, mod);
     let nodeRequire: NodeJS.Require | undefined;
     const require = (id: string): unknown => {
-      if (id === 'helmflux') return helmflux();
+      if (id === 'helmflux') return this.helmflux;
       const local = id.startsWith('.') ? resolveTypeScript(path.resolve(path.dirname(filename), id)) : undefined;
       if (local) return this.load(local);
       this.cacheable = false;
@@ -191,9 +199,9 @@ class ModuleRun {
   }
 }
 
-/** This running helmflux, as environment files import it. */
-function helmflux(): unknown {
-  return require('../index');
+/** What `import ... from 'helmflux'` gives environment files: the environment API and the settings, frozen. */
+export function helmfluxModule(settings: Settings | undefined): unknown {
+  return Object.freeze({ ...api, settings });
 }
 
 function resolveTypeScript(base: string): string | undefined {

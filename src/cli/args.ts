@@ -1,0 +1,4 @@
+/** Flags every command takes (yargs `global` options). */
+export interface GlobalArgs {
+  environments?: string;
+}
