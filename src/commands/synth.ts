@@ -3,10 +3,12 @@
  * parses flags and calls these.
  */
 import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
 import { SynthCache } from '../engine/cache';
-import { cacheEntries, openProject, selectEnvironments, synthesize } from '../engine/pipeline';
+import { cacheEntries, openProject, selectEnvironments, synthesize, type Project, type Synthesis } from '../engine/pipeline';
 import { InputError } from '../problems';
 import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from '../load/project';
+import { LEGACY_RECORD_FILE } from '../output/layout';
 import { applyPlan, planWrite } from '../output/writer';
 
 export interface SynthOptions extends ProjectOptions {
@@ -43,46 +45,69 @@ export interface SynthReport {
   readonly written: number;
   readonly removed: number;
   readonly unchanged: number;
+  /** YAML or JSON files in the output folder that helmflux did not generate (Flux applies them too), relative to it. */
+  readonly strays: readonly string[];
   /** The output folder as shown to the user. */
   readonly outDir: string;
+  /**
+   * The folders whose files the result was made from (absolute): the
+   * environments folder, the project root (settings file) and the folder of
+   * every module an environment or the settings imported. `--watch` watches them.
+   */
+  readonly inputFolders: readonly string[];
 }
 
 /** Validates everything and plans the write; shared by `synth` (which carries the plan out) and `check`. */
 function prepareWrite(options: SynthOptions) {
   const project = openProject(options);
-  const out = resolvePlace(project.root, project.cwd, options.outDir, DEFAULT_OUT_DIR);
+  const resolved = resolvePlace(project.root, project.cwd, options.outDir, DEFAULT_OUT_DIR);
+  // Messages name --out as the user gave it; the default as `dist`.
+  const out = { dir: resolved.dir, display: options.outDir === undefined ? resolved.display : options.outDir.replace(/(.)\/+$/, '$1') };
   checkOutputPlace(project.root, out, '--out');
-  const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display);
+  const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display, project.settings.key);
   const synthesis = synthesize(project, { cache, threads: options.threads ?? defaultThreads() });
   const scope = selectEnvironments(synthesis.environments, options.environments);
   const files = synthesis.files.filter((f) => scope === undefined || scope.has(f.environment));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
-  return { out, cache, synthesis, scope, files, plan };
+  return { project, out, cache, synthesis, scope, files, plan };
 }
 
 /** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */
 export function synth(options: SynthOptions = {}): SynthReport {
-  const { out, cache, synthesis, scope, files, plan } = prepareWrite(options);
+  const { project, out, cache, synthesis, scope, files, plan } = prepareWrite(options);
   applyPlan(plan, options.log ?? (() => {}));
   cache?.save(cacheEntries(synthesis));
   return {
     environments: scope?.size ?? synthesis.environments.length,
     files: files.length,
     written: plan.writes.length,
-    removed: plan.removals.length,
+    removed: plan.removals.length + (plan.legacyRecord ? 1 : 0),
     unchanged: plan.unchanged,
+    strays: plan.strays,
     outDir: out.display,
+    inputFolders: inputFolders(project, synthesis),
   };
+}
+
+function inputFolders(project: Project, synthesis: Synthesis): string[] {
+  const files = [...project.settings.files];
+  for (const env of synthesis.environments) files.push(...Object.keys(env.reused?.deps ?? env.source?.deps ?? {}));
+  const folders = new Set([project.environments.dir, project.root, ...files.map((f) => path.dirname(f))]);
+  return [...folders].sort();
 }
 
 export interface CheckReport {
   /** Files synth would write (new or changed), relative to the output folder. */
   readonly stale: readonly string[];
-  /** Files synth would remove. */
+  /** Files synth would remove (stale generated files, the legacy record). */
   readonly removed: readonly string[];
+  /** YAML or JSON files helmflux did not generate, which Flux would apply too. */
+  readonly strays: readonly string[];
   /** The output folder as shown to the user. */
   readonly outDir: string;
+  /** Whether the output folder is exactly what synth writes: nothing stale, nothing to remove, no strays. */
+  readonly upToDate: boolean;
 }
 
 /**
@@ -91,7 +116,9 @@ export interface CheckReport {
  */
 export function check(options: SynthOptions = {}): CheckReport {
   const { out, plan } = prepareWrite(options);
-  return { stale: plan.writes.map((f) => f.path), removed: plan.removals, outDir: out.display };
+  const stale = plan.writes.map((f) => f.path);
+  const removed = [...plan.removals, ...(plan.legacyRecord ? [LEGACY_RECORD_FILE] : [])];
+  return { stale, removed, strays: plan.strays, outDir: out.display, upToDate: stale.length + removed.length + plan.strays.length === 0 };
 }
 
 export interface ValidateReport {

@@ -9,8 +9,9 @@
  *
  * Layout (`layout.ts`): `namespaces/<env>.yaml` (the Namespace) and
  * `releases/<env>.yaml` (the HelmReleases, in definition order; no file for an
- * environment without releases). Each file starts with one header line naming
- * its environment file.
+ * environment without releases). Each document starts with `---`; a header
+ * comment naming the environment file opens the first (`layout.ts` says why
+ * there).
  *
  * Key order, the same in every file: `apiVersion`, `kind`, `metadata`, `spec`;
  * in `metadata`: `name`, `namespace`, `labels`, `annotations`; in a
@@ -21,7 +22,7 @@
  */
 import { App } from 'cdk8s';
 import { EnvironmentChart } from './environment-chart';
-import { headerLine, outputPaths, type RenderedFile } from '../../output/layout';
+import { generatedFileText, outputPaths, type RenderedFile } from '../../output/layout';
 import { fieldPath, Problem } from '../../problems';
 import type { ValidEnvironment } from '../../definition/validate';
 import { validators, type Validator } from '../../definition/validators';
@@ -56,19 +57,16 @@ export function renderEnvironments(environments: readonly ValidEnvironment[]): R
   const problems: Problem[] = [];
   for (const env of environments) {
     const chart = new EnvironmentChart(app, env.name, { definition: env.definition });
-    const header = headerLine(env.file) + '\n';
     const paths = outputPaths(env.name);
 
     const namespace = checked(chart.namespaceObject.toJson(), validators.namespace, env, 'namespace', problems);
-    files.push({ path: paths.namespace, environment: env.name, text: header + '---\n' + toYamlDocument(namespace, keyOrder) });
+    files.push({ path: paths.namespace, environment: env.name, text: generatedFileText(env.file, [toYamlDocument(namespace, keyOrder)]) });
 
     if (chart.releases.length > 0) {
-      let text = header;
-      chart.releases.forEach((release, i) => {
-        const object = checked(release.toJson(), validators.helmRelease, env, fieldPath('releases', i), problems);
-        text += '---\n' + toYamlDocument(object, keyOrder);
-      });
-      files.push({ path: paths.releases, environment: env.name, text });
+      const documents = chart.releases.map((release, i) =>
+        toYamlDocument(checked(release.toJson(), validators.helmRelease, env, fieldPath('releases', i), problems), keyOrder),
+      );
+      files.push({ path: paths.releases, environment: env.name, text: generatedFileText(env.file, documents) });
     }
     // Rendered: let the constructs go, so memory stays flat however many environments there are.
     app.node.tryRemoveChild(chart.node.id);
