@@ -2,6 +2,7 @@
  * The helmflux command line: parses flags, calls the library, maps outcomes
  * to exit codes. The only `process.exit` is in bin/helmflux.js.
  */
+import * as path from 'node:path';
 import yargs from 'yargs/yargs';
 import { InputError } from '../problems';
 import { checkCommand } from './cmds/check';
@@ -9,22 +10,25 @@ import { listCommand } from './cmds/list';
 import { synthCommand } from './cmds/synth';
 import { validateCommand } from './cmds/validate';
 import { ExitWith, EXIT } from './exit';
+import { count } from './output';
 
 export { EXIT } from './exit';
 
-/** Flags every command takes. */
-export interface GlobalArgs {
-  environments?: string;
-}
-
 class UsageError extends Error {}
+
+/** This installation's version, from its package.json (this file is lib/src/cli/main.js). */
+function helmfluxVersion(): string {
+  return (require(path.join(__dirname, '..', '..', '..', 'package.json')) as { version: string }).version;
+}
 
 /** Runs the CLI with the given arguments; returns the exit code. */
 export function main(argv: readonly string[]): number {
   try {
     yargs([...argv])
       .scriptName('helmflux')
-      .usage('$0 <command> [options]\n\nCompile the typed environments in environments/*.ts into Flux v1 manifests in dist/.')
+      .usage(
+        '$0 <command> [options]\n\nCompile the typed environments in environments/*.ts (with the settings in helmflux.settings.ts) into Flux v1 manifests in dist/.',
+      )
       .option('environments', {
         type: 'string',
         global: true,
@@ -41,7 +45,7 @@ export function main(argv: readonly string[]): number {
       .strict()
       .help()
       .alias('h', 'help')
-      .version(false)
+      .version('version', 'Show the helmflux version', helmfluxVersion())
       .wrap(null)
       .epilogue(
         'Exit codes: 0 success; 1 drift (check: dist/ out of date); 2 invalid input or usage (nothing written); 3 internal error.',
@@ -57,7 +61,7 @@ export function main(argv: readonly string[]): number {
     if (err instanceof ExitWith) return err.code;
     if (err instanceof InputError) {
       process.stderr.write(err.message + '\n');
-      process.stderr.write(`helmflux: ${err.problems.length} problem(s); nothing was written.\n`);
+      process.stderr.write(`helmflux: ${count(err.problems.length, 'problem')}; nothing was written.\n`);
       return EXIT.invalid;
     }
     if (err instanceof UsageError) {

@@ -53,6 +53,13 @@ export interface GitChartSource {
 
   /** The branch, tag or commit to use, e.g. `master`. */
   readonly ref: string;
+
+  /** Not for a git chart: a Helm repository chart's field. */
+  readonly repository?: never;
+  /** Not for a git chart: a Helm repository chart's field (a git chart takes `path`). */
+  readonly name?: never;
+  /** Not for a git chart: a Helm repository chart's field (a git chart takes `ref`). */
+  readonly version?: never;
 }
 
 /**
@@ -68,6 +75,13 @@ export interface HelmRepositoryChartSource {
 
   /** The exact chart version, e.g. `10.5.7`. */
   readonly version: string;
+
+  /** Not for a Helm repository chart: a git chart's field. */
+  readonly git?: never;
+  /** Not for a Helm repository chart: a git chart's field (a Helm repository chart takes `name`). */
+  readonly path?: never;
+  /** Not for a Helm repository chart: a git chart's field (a Helm repository chart takes `version`). */
+  readonly ref?: never;
 }
 
 /** Where a release's chart comes from: exactly one of a git chart or a Helm repository chart. */
@@ -158,5 +172,6 @@ export function defineEnvironment(definition: EnvironmentDefinition): Environmen
 
 /** Whether a chart source is a git chart (and not a Helm repository chart). */
 export function isGitChart(chart: ChartSource): chart is GitChartSource {
-  return 'git' in chart;
+  // The same test validation makes: a `git` present but undefined is no git chart.
+  return chart.git !== undefined;
 }

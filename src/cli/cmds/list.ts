@@ -1,11 +1,24 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../main';
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../args';
+import { sayJson } from '../output';
 
-export const listCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+interface ListArgs extends GlobalArgs {
+  json: boolean;
+}
+
+export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
   command: 'list',
   describe: 'Show every environment with its namespace, releases and chart sources',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs.option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print one JSON document: an array of { environment, namespace, release, helmRelease, chart } (release, helmRelease and chart are null for an environment without releases)',
+    }),
   handler: (args) => {
     const { list, formatTable } = require('../../commands/list') as typeof import('../../commands/list');
-    process.stdout.write(formatTable(list({ environmentsDir: args.environments })));
+    const rows = list({ environmentsDir: args.environments });
+    if (args.json) sayJson(rows.map((r) => (r.release === '-' ? { ...r, release: null, helmRelease: null, chart: null } : r)));
+    else process.stdout.write(formatTable(rows));
   },
 };
