@@ -10,7 +10,7 @@
 // another's cache or output. Peak RSS comes from GNU time (`/usr/bin/time`,
 // Debian package `time`); without it the column says "n/a".
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -77,7 +77,47 @@ function helmfluxProject(prefix, environments) {
   );
   fs.mkdirSync(path.join(root, 'environments'));
   for (const [name, text] of Object.entries(environments)) fs.writeFileSync(path.join(root, 'environments', name), text);
+  // What the environments import: the repository settings and the shared modules.
+  fs.copyFileSync(path.join(REPO, 'helmflux.settings.ts'), path.join(root, 'helmflux.settings.ts'));
+  fs.cpSync(path.join(REPO, 'common'), path.join(root, 'common'), { recursive: true });
   return root;
+}
+
+/**
+ * Edit-to-written time of \`helmflux synth --watch\`: from writing a changed
+ * environment file (a value that changes its release file) to the watch's
+ * summary line saying it wrote the file. Milliseconds, one sample per run.
+ */
+async function watchLatency(project, file, runs) {
+  const child = spawn('node', [BIN, 'synth', '--watch', '--quiet'], { cwd: project, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  const until = async (test) => {
+    const start = Date.now();
+    while (!test()) {
+      if (Date.now() - start > 30000) throw new Error(`synth --watch did not answer:\n${stdout}\n${stderr}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const samples = [];
+  try {
+    await until(() => stdout.includes('watching for changes'));
+    const original = fs.readFileSync(file, 'utf8');
+    for (let run = 0; run < runs; run++) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // let the previous run settle
+      stdout = '';
+      const start = process.hrtime.bigint();
+      fs.writeFileSync(file, original.replace('replicaCount: 1', `replicaCount: ${run % 2 === 0 ? 11 : 12}`));
+      await until(() => / 1 written, /.test(stdout));
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    fs.writeFileSync(file, original);
+  } finally {
+    child.kill();
+  }
+  return samples;
 }
 
 function seedEnvironments() {
@@ -139,7 +179,7 @@ app.synth();
   return root;
 }
 
-function seedComparison(runs) {
+async function seedComparison(runs) {
   const project = helmfluxProject('helmflux-bench-seed-', seedEnvironments());
   const template = cdk8sTemplateApp();
   const devFile = path.join(project, 'environments', 'dev.ts');
@@ -162,13 +202,15 @@ function seedComparison(runs) {
     rows.template.samples.push(measure('npm', ['run', '--silent', 'synth'], template));
     rows.floor.samples.push(measure('node', ['-e', "require('cdk8s');require('cdk8s-plus-27')"], REPO));
   }
+  const watchSamples = await watchLatency(project, devFile, runs);
+  rows.watch = { label: 'edit -> written by `node bin/helmflux.js synth --watch` (a value changed)', samples: watchSamples.map((wallMs) => ({ wallMs, peakRssMb: null })) };
   const summary = Object.fromEntries(
     Object.entries(rows).map(([key, row]) => [
       key,
       {
         label: row.label,
         wallMs: median(row.samples.map((s) => s.wallMs)),
-        peakRssMb: GNU_TIME ? median(row.samples.map((s) => s.peakRssMb)) : null,
+        peakRssMb: GNU_TIME && row.samples[0].peakRssMb !== null ? median(row.samples.map((s) => s.peakRssMb)) : null,
       },
     ]),
   );
@@ -181,6 +223,8 @@ function seedComparison(runs) {
   const toFloorEdit = summary.helmfluxNodeEdit.wallMs / summary.floor.wallMs;
   console.log(`\n- cdk8s template \`npm run synth\` / helmflux \`npm run synth\` after an edit: **${speedup.toFixed(1)}x** (target: at least 8x)`);
   console.log(`- helmflux \`node bin synth\` / floor: **${toFloor.toFixed(2)}x** nothing changed, **${toFloorEdit.toFixed(2)}x** after an edit (target: at most 1.5x)`);
+  const watchRatio = summary.watch.wallMs / summary.helmfluxNpmEdit.wallMs;
+  console.log(`- \`synth --watch\` edit -> written / cold \`npm run synth\` after an edit: **${watchRatio.toFixed(3)}x** (target: at most 0.3x)`);
   return summary;
 }
 
@@ -281,7 +325,7 @@ function printScale(points) {
   }
 }
 
-function main() {
+async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(path.join(REPO, 'lib', 'src', 'cli', 'main.js'))) {
     console.error('bench: helmflux is not built; run `npm ci` (or `npm run build`) first');
@@ -294,8 +338,11 @@ function main() {
     console.log(JSON.stringify({ envs: point.envs, releases: point.releases, files: point.files, bytes: point.bytes, wallMs: point.wallMs, peakRssMb: point.peakRssMb, noopFilesWritten: point.noopFilesWritten, noopWallMs: point.noopWallMs }));
     return;
   }
-  seedComparison(args.runs);
+  await seedComparison(args.runs);
   printScale([10, 100, 1000, 10000].map(scalePoint));
 }
 
-main();
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
