@@ -35,4 +35,7 @@ try {
 } catch (err) {
   internalError(err);
 }
-process.exitCode = code;
+// Done: end now, whatever an environment file left scheduled (a timer, a
+// promise). stdout and stderr are synchronous for files, pipes and terminals
+// on POSIX, so nothing printed is lost. null: the command keeps running (--watch).
+if (code !== null) process.exit(code);

@@ -64,7 +64,7 @@ describe('validateEnvironments', () => {
   }
 
   it('rejects a file name that is not a DNS label', () => {
-    assert.ok(messages(loaded({ namespace: { name: 'develop' } }, 'Dev_env'))[0].startsWith('environments/Dev_env.ts: (file name): "Dev_env" is not a valid environment name. Rename the file'));
+    assert.ok(messages(loaded({ namespace: { name: 'develop' } }, 'Dev_env'))[0].startsWith('environments/Dev_env.ts: (file name): "Dev_env" is not a valid environment name (it holds "D", U+0044). Rename the file'));
   });
 
   it('rejects a namespace two environments claim, naming the first', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -132,7 +133,9 @@ describe('writer', () => {
   it('cleans up temporary files an interrupted run left behind', () => {
     const out = tempDir();
     synth(out, [file('namespaces/dev.yaml')]);
-    const leftover = path.join(out, 'namespaces', '.dev.yaml.12345.helmflux-tmp');
+    // A synth that was killed: its process is gone.
+    const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const leftover = path.join(out, 'namespaces', `.dev.yaml.${deadPid}.0a1b2c3d.helmflux-tmp`);
     fs.writeFileSync(leftover, 'partial');
     synth(out, [file('namespaces/dev.yaml')]);
     assert.equal(fs.existsSync(leftover), false);

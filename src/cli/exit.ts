@@ -16,3 +16,10 @@ export class ExitWith extends Error {
     super(`exit ${code}`);
   }
 }
+
+/**
+ * Whether a command asked the process to stay up once it returned
+ * (`synth --watch`). Otherwise bin/helmflux.js ends the process as soon as the
+ * command is done, whatever an environment file left scheduled.
+ */
+export const lifetime = { stayUp: false };

@@ -9,7 +9,7 @@ import { checkCommand } from './cmds/check';
 import { listCommand } from './cmds/list';
 import { synthCommand } from './cmds/synth';
 import { validateCommand } from './cmds/validate';
-import { ExitWith, EXIT } from './exit';
+import { ExitWith, EXIT, lifetime } from './exit';
 import { count } from './output';
 
 export { EXIT } from './exit';
@@ -21,8 +21,8 @@ function helmfluxVersion(): string {
   return (require(path.join(__dirname, '..', '..', '..', 'package.json')) as { version: string }).version;
 }
 
-/** Runs the CLI with the given arguments; returns the exit code. */
-export function main(argv: readonly string[]): number {
+/** Runs the CLI with the given arguments; returns the exit code, or null when the command keeps running (`synth --watch`). */
+export function main(argv: readonly string[]): number | null {
   try {
     yargs([...argv])
       .scriptName('helmflux')
@@ -56,7 +56,7 @@ export function main(argv: readonly string[]): number {
         throw new UsageError(message ?? error?.message);
       })
       .parseSync();
-    return EXIT.ok;
+    return lifetime.stayUp ? null : EXIT.ok;
   } catch (err) {
     if (err instanceof ExitWith) return err.code;
     if (err instanceof InputError) {

@@ -10,6 +10,7 @@
  *   that are not JSON data.
  */
 import { AUTOMATED_ANNOTATION, type EnvironmentDefinition, type ReleaseDefinition } from './types';
+import { MAX_VALUES_BYTES, MAX_VALUES_DEPTH } from './normalize';
 import { DNS_LABEL, environmentSchema } from './schema';
 import type { LoadedEnvironment, SourceInfo } from '../load/loader';
 import { fieldPath, Problem } from '../problems';
@@ -25,11 +26,7 @@ export function reservedNamespaces(settings: Settings): readonly string[] {
 /** The longest release name Helm accepts. */
 export const MAX_RELEASE_NAME = 53;
 
-/** The most bytes one release's values may take as JSON (Helm keeps them in a 1 MiB release Secret too). */
-export const MAX_VALUES_BYTES = 512 * 1024;
-
-/** The deepest nesting allowed in values. */
-export const MAX_VALUES_DEPTH = 64;
+export { MAX_VALUES_BYTES, MAX_VALUES_DEPTH } from './normalize';
 
 /** The longest mapping key, as written in YAML (quotes and escapes included), that YAML parsers accept as an implicit key. */
 export const MAX_KEY_LENGTH = 1024;
@@ -96,7 +93,7 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
   if (env.name.length > 63 || !DNS_LABEL_PATTERN.test(env.name)) {
     add(
       '(file name)',
-      `"${env.name}" is not a valid environment name`,
+      `"${env.name}" is not a valid environment name${strangeCharacter(env.name)}`,
       'Rename the file to at most 63 lowercase ASCII letters, digits and "-", starting and ending with a letter or digit, e.g. "dev.ts".',
     );
   }
@@ -146,7 +143,8 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
       );
     }
     const firstReleaseName = releaseNames.get(releaseName);
-    if (firstReleaseName !== undefined) {
+    // Two releases of one name derive one release name: the name's problem says it already.
+    if (firstReleaseName !== undefined && !(firstName !== undefined && release.releaseName === undefined)) {
       add(`${at}.releaseName`, `Helm release "${releaseName}" is already installed by releases[${firstReleaseName}]`, 'Give each release its own releaseName.');
     } else releaseNames.set(releaseName, i);
 
@@ -164,6 +162,13 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
 }
 
 type Add = (field: string, message: string, fix: string) => void;
+
+/** Points at the first character a DNS label cannot hold, when it may look like one that can (e.g. a Cyrillic "е"). */
+function strangeCharacter(name: string): string {
+  const c = Array.from(name).find((ch) => !/[a-z0-9-]/.test(ch));
+  if (c === undefined) return '';
+  return ` (it holds ${JSON.stringify(c)}, U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
+}
 
 function checkChart(release: ReleaseDefinition, at: string, add: Add): void {
   const chart = release.chart as unknown as Record<string, unknown>;
@@ -220,15 +225,9 @@ function checkValues(values: unknown, at: string, add: Add): void {
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 function walkJson(value: unknown, at: string, ancestors: Set<object>, depth: number, add: Add): void {
   switch (typeof value) {
-    case 'string':
-      if (LONE_SURROGATE.test(value)) {
-        add(at, 'contains an unpaired UTF-16 surrogate, which YAML cannot hold', 'Remove the broken character.');
-      }
-      return;
+    case 'string': // lone surrogates: refused when the definition was read (normalize.ts)
     case 'boolean':
       return;
     case 'number':
@@ -347,6 +346,7 @@ function article(type: string): string {
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string "${value}"`;

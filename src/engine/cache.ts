@@ -7,8 +7,8 @@
  * file's bytes, the bytes of every other `.ts` file it imported, the folder
  * name shown in headers, the settings file and what it imports, and the helmflux build (`lib/build-id`: its code,
  * validators and the versions of the packages it renders with). An
- * environment file that requires anything but `helmflux` and other `.ts`
- * files (`fs`, an npm package, a JSON file) is never cached: helmflux cannot
+ * environment file that requires anything but `helmflux` and relative `.ts`
+ * and `.json` files (`fs`, an npm package) is never cached: helmflux cannot
  * see what it reads. Environment files are expected to be deterministic (the
  * same source, the same definition), as the README says.
  *
@@ -21,14 +21,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RenderedFile } from '../output/layout';
-import { environmentName, hashBytes } from '../load/loader';
+import { ABSENT, environmentName, hashBytes } from '../load/loader';
 import { writeAtomically } from '../output/writer';
 
 /** What one environment rendered to, and what it was rendered from. */
 export interface CacheEntry {
   /** sha256 of the environment file. */
   readonly source: string;
-  /** Every other `.ts` file the environment imported: absolute path -> sha256. */
+  /** Every other `.ts` or `.json` file the environment imported: absolute path -> sha256; paths its imports tried in vain -> ABSENT. */
   readonly deps: Readonly<Record<string, string>>;
   /** The environment's namespace (checked for uniqueness against the others). */
   readonly namespace: string;
@@ -112,13 +112,14 @@ export class SynthCache {
     }
   }
 
+  /** A file's sha256 now; ABSENT when it does not exist (an import that tried it resolves the same only while it is absent). */
   private currentHash(file: string): string | undefined {
     if (!this.depHashes.has(file)) {
       let hash: string | undefined;
       try {
         hash = hashBytes(fs.readFileSync(file));
-      } catch {
-        hash = undefined;
+      } catch (err) {
+        hash = (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? ABSENT : undefined;
       }
       this.depHashes.set(file, hash);
     }

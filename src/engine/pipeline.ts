@@ -11,7 +11,8 @@
 import { checkBuildIsCurrent } from '../load/build-check';
 import type { CacheEntry, SynthCache } from './cache';
 import type { RenderedFile } from '../output/layout';
-import { compareCodePoints, environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from '../load/loader';
+import { environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from '../load/loader';
+import { compareCodePoints } from '../order';
 import { InputError, type Problem } from '../problems';
 import { findProjectRoot, resolvePlace, DEFAULT_ENVIRONMENTS_DIR, type Place, type ProjectOptions } from '../load/project';
 import { loadSettings, type LoadedSettings } from '../load/settings';

@@ -15,8 +15,11 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as api from '../api';
+import { describeThrown, normalizeDefinition } from '../definition/normalize';
 import type { Settings } from '../definition/settings';
+import { compareCodePoints } from '../order';
 import { InputError, Problem } from '../problems';
+import { ForbiddenCall, LoadGuard } from './guard';
 
 /** One environment file, loaded. */
 export interface LoadedEnvironment {
@@ -34,7 +37,7 @@ export interface LoadedEnvironment {
 export interface SourceInfo {
   /** sha256 of the environment file. */
   readonly hash: string;
-  /** Every other `.ts` file it imported: absolute path -> sha256. */
+  /** Every other `.ts` or `.json` file it imported: absolute path -> sha256; and each path an import tried in vain -> `ABSENT`. */
   readonly deps: Readonly<Record<string, string>>;
   /** False when it required anything but `helmflux` and `.ts` files: its result may depend on more than its sources. */
   readonly cacheable: boolean;
@@ -96,117 +99,271 @@ export function environmentName(fileName: string): string {
   return fileName.slice(0, -'.ts'.length);
 }
 
-/** Orders strings by UTF-16 code units, the same on every machine and locale. */
-export function compareCodePoints(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Loads environment files. A file that fails to load is reported as a
- * problem; the others are still loaded, so all problems show.
+ * problem; the others are still loaded, so all problems show. Each
+ * definition is read once into plain frozen data (`normalize.ts`); each file
+ * runs under the guard (`guard.ts`).
  */
 export function loadEnvironments(options: LoadOptions): { environments: LoadedEnvironment[]; problems: Problem[] } {
   const environments: LoadedEnvironment[] = [];
   const problems: Problem[] = [];
-  for (const fileName of options.fileNames ?? listEnvironmentFiles(options.dir, options.displayDir)) {
+  const fileNames = options.fileNames ?? listEnvironmentFiles(options.dir, options.displayDir);
+  if (fileNames.length === 0) return { environments, problems };
+  loadTranspiler(); // before the guard's baseline: loading sucrase is not any file's doing
+  const guard = new LoadGuard();
+  const display = displayFrom(options.dir, options.displayDir);
+  for (const fileName of fileNames) {
     const file = `${options.displayDir}/${fileName}`;
     const name = environmentName(fileName);
     const filename = path.join(options.dir, fileName);
-    const run = new ModuleRun(helmfluxModule(options.settings));
-    let exports: Record<string, unknown>;
-    let hash: string;
-    try {
-      const source = fs.readFileSync(filename);
-      hash = hashBytes(source);
-      exports = run.load(filename, source.toString('utf8'), hash) as Record<string, unknown>;
-    } catch (err) {
+    const run = new ModuleRun(helmfluxModule(options.settings), display);
+    // Reading the definition runs under the guard too: a getter is environment code.
+    const loaded = run.loadTop(filename, guard, (exports) => readDefinition(exports, file));
+    const changed = guard.changes();
+    if (changed.length > 0) {
       problems.push({
         file,
         field: '(file)',
-        message: `failed to load: ${describeError(err, filename)}`,
-        fix: 'Fix the error in the file (or in what it imports) so that it runs without throwing.',
+        message: `changed JavaScript's shared built-ins while loading (${changed.join('; ')}), which would change what other environments render`,
+        fix: 'Do not modify built-in objects or define globals in environment files or the modules they import; keep shared code in plain functions and values.',
       });
       continue;
     }
-    if (exports === null || typeof exports !== 'object' || !('default' in exports)) {
-      problems.push({
-        file,
-        field: '(default export)',
-        message: 'the file has no default export',
-        fix: "Export the environment: `export default defineEnvironment({ namespace: { name: '...' }, releases: [...] })`.",
-      });
+    if ('error' in loaded) {
+      problems.push({ file, field: '(file)', message: `failed to load: ${loaded.error}`, fix: 'Fix the error in the file (or in what it imports) so that it runs without throwing.' });
+      continue;
+    }
+    if (loaded.value.problems.length > 0) {
+      problems.push(...loaded.value.problems);
       continue;
     }
     const deps = Object.fromEntries([...run.hashes].filter(([dep]) => dep !== filename));
-    environments.push({ name, file, definition: exports.default, source: { hash, deps, cacheable: run.cacheable } });
+    environments.push({ name, file, definition: loaded.value.definition, source: { hash: run.hashes.get(filename)!, deps, cacheable: run.cacheable } });
   }
   return { environments, problems };
 }
 
-/** An error's first line, with the line of the environment file it came from when the stack says. */
-export function describeError(err: unknown, filename: string): string {
-  if (!(err instanceof Error)) return String(err);
-  // Sucrase names the file by its absolute path; the problem already names it.
-  const message = err.message.split('\n')[0].replace(`Error transforming ${filename}: `, 'syntax error: ');
+/** A module's default export, read once into plain frozen data; or the problems that stop it. */
+export function readDefinition(
+  exports: unknown,
+  file: string,
+  exportFix = "Export the environment: `export default defineEnvironment({ namespace: { name: '...' }, releases: [...] })`.",
+): { definition: unknown; problems: Problem[] } {
+  const exported = defaultExport(exports);
+  if (exported === NO_DEFAULT) return problem(file, 'the file has no default export', exportFix);
+  if (exported instanceof ReadFailed) return problem(file, `reading it threw: ${describeThrown(exported.thrown)}`, 'Export plain data.');
+  if (isThenable(exported)) {
+    return problem(file, "is a Promise (an async function's result?), not a definition", 'Export the definition itself, computed synchronously: environment files run as CommonJS, without top-level await.');
+  }
+  return normalizeDefinition(exported, file);
+}
+
+function problem(file: string, message: string, fix: string): { definition: unknown; problems: Problem[] } {
+  return { definition: undefined, problems: [{ file, field: '(default export)', message, fix }] };
+}
+
+const NO_DEFAULT = Symbol('no default export');
+
+/** Reading a module's default export threw this. */
+class ReadFailed {
+  public constructor(public readonly thrown: unknown) {}
+}
+
+function isThenable(value: unknown): boolean {
+  try {
+    return value instanceof Promise || (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function');
+  } catch {
+    return false;
+  }
+}
+
+/** A module's default export; NO_DEFAULT without one; ReadFailed when reading it threw. */
+function defaultExport(exports: unknown): unknown {
+  try {
+    if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return NO_DEFAULT;
+    if (!Object.prototype.hasOwnProperty.call(exports, 'default')) return NO_DEFAULT;
+    return (exports as { default: unknown }).default;
+  } catch (err) {
+    return new ReadFailed(err);
+  }
+}
+
+/** How files are named in messages: relative to the project root, POSIX; outside it, by their own name. */
+export function displayFrom(environmentsDir: string, environmentsDisplay: string): (file: string) => string {
+  // The environments folder is shown relative to the root, so the root is that many levels up.
+  const root = environmentsDisplay.includes('..') || path.isAbsolute(environmentsDisplay)
+    ? path.dirname(environmentsDir)
+    : path.resolve(environmentsDir, ...environmentsDisplay.split('/').map(() => '..'));
+  return (file) => {
+    const relative = path.relative(root, file);
+    return relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative.split(path.sep).join('/');
+  };
+}
+
+/**
+ * An error's first line, with where it came from when the stack says: its
+ * line in the top file, or the imported file and line. `files` are the
+ * run's modules, the top file first.
+ */
+function describeError(err: unknown, files: readonly string[], display: (file: string) => string): string {
+  try {
+    return describeErrorUnsafe(err, files, display);
+  } catch {
+    // A Proxy, or an object whose every property throws.
+    return 'threw a value that cannot be shown';
+  }
+}
+
+function describeErrorUnsafe(err: unknown, files: readonly string[], display: (file: string) => string): string {
+  const where = (file: string) => (file === files[0] ? '' : `${display(file)}, `);
+  if (!(err instanceof Error)) return `threw ${describeThrown(err)}`;
+  let message: string;
+  let stack: string;
+  try {
+    message = String(err.message).split('\n')[0];
+    stack = String(err.stack ?? '');
+  } catch {
+    return 'threw an error that cannot be shown';
+  }
+  // Sucrase names a file with a syntax error by its absolute path.
+  const syntax = /^Error transforming (.+?): (.*)$/.exec(message);
+  if (syntax) return syntax[1] === files[0] ? `syntax error: ${syntax[2]}` : `syntax error in ${display(syntax[1])}: ${syntax[2]}`;
+  if (err instanceof ForbiddenCall) message = err.message;
   // Sucrase keeps line numbers, so the stack's line is the source file's line.
-  const frame = err.stack?.split('\n').find((line) => line.includes(`${filename}:`));
-  const line = frame?.slice(frame.indexOf(`${filename}:`) + filename.length + 1).match(/^\d+/)?.[0];
-  return line ? `${message} (line ${line})` : message;
+  for (const line of stack.split('\n')) {
+    const file = files.find((f) => line.includes(`${f}:`));
+    if (file === undefined) continue;
+    const at = line.slice(line.indexOf(`${file}:`) + file.length + 1).match(/^\d+/)?.[0];
+    return at ? `${message} (${where(file)}line ${at})` : `${message} (in ${display(file)})`;
+  }
+  return message;
 }
 
 let transform: typeof import('sucrase').transform | undefined;
 
-function transpile(source: string, filePath: string): string {
-  // Loaded on first use: commands that load no environment file never pay for it.
+/** Loads sucrase (on first use: commands that load no environment file never pay for it). */
+function loadTranspiler(): typeof import('sucrase').transform {
   transform ??= (require('sucrase') as typeof import('sucrase')).transform;
-  return transform(source, { transforms: ['typescript', 'imports'], filePath, disableESTransforms: true, production: true }).code;
+  return transform;
 }
 
+function transpile(source: string, filePath: string): string {
+  return loadTranspiler()(source, { transforms: ['typescript', 'imports'], filePath, disableESTransforms: true, production: true }).code;
+}
+
+/** The hash recorded for a path an import could have resolved to but did not: the file appearing changes the resolution. */
+export const ABSENT = 'absent';
+
 /**
- * One environment file's evaluation: its modules (the file and the `.ts`
- * files it imports, each run once), their hashes, and whether it required
- * anything else.
+ * One environment file's evaluation: its modules (the file and the `.ts` and
+ * `.json` files it imports, each run once), their hashes (and the paths an
+ * import tried that did not exist), and whether it required anything else.
  */
 export class ModuleRun {
   public readonly hashes = new Map<string, string>();
   public cacheable = true;
   private readonly modules = new Map<string, { exports: unknown }>();
 
-  /** @param helmflux what `import ... from 'helmflux'` gives the files of this run */
-  public constructor(private readonly helmflux: unknown) {}
+  /**
+   * @param helmflux what `import ... from 'helmflux'` gives the files of this run
+   * @param display how a file is named in messages
+   */
+  public constructor(
+    private readonly helmflux: unknown,
+    private readonly display: (file: string) => string,
+  ) {}
+
+  /**
+   * Loads a file and what it imports, then reads its exports with `read`, all
+   * under the guard; the error, said in one line, if it failed.
+   */
+  public loadTop<T>(filename: string, guard: LoadGuard, read: (exports: unknown) => T): { value: T } | { error: string } {
+    try {
+      return { value: guard.run(() => read(this.load(filename))) };
+    } catch (err) {
+      return { error: describeError(err, [...this.modules.keys()], this.display) };
+    }
+  }
 
   /** Transpiles and runs one TypeScript file as a CommonJS module; returns its exports. */
-  public load(filename: string, text = fs.readFileSync(filename, 'utf8'), hash = hashBytes(text)): unknown {
+  private load(filename: string): unknown {
     const cached = this.modules.get(filename);
     if (cached) return cached.exports;
-    this.hashes.set(filename, hash);
+    const source = fs.readFileSync(filename);
+    this.hashes.set(filename, hashBytes(source));
     const mod = { exports: {} as unknown, filename, loaded: false };
     this.modules.set(filename, mod);
     let nodeRequire: NodeJS.Require | undefined;
     const require = (id: string): unknown => {
       if (id === 'helmflux') return this.helmflux;
-      const local = id.startsWith('.') ? resolveTypeScript(path.resolve(path.dirname(filename), id)) : undefined;
-      if (local) return this.load(local);
+      if (id.startsWith('.')) {
+        const target = path.resolve(path.dirname(filename), id);
+        if (id.endsWith('.json')) return this.loadJson(target);
+        const local = this.resolveTypeScript(target);
+        if (local) return this.load(local);
+      }
       this.cacheable = false;
       nodeRequire ??= Module.createRequire(filename);
       return nodeRequire(id);
     };
     // The CommonJS wrapper, compiled directly: Module#_compile does the same with more bookkeeping.
-    const wrapper = vm.compileFunction(transpile(text, filename), ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    const wrapper = vm.compileFunction(transpile(source.toString('utf8'), filename), ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
     wrapper.call(mod.exports, mod.exports, require, mod, filename, path.dirname(filename));
     mod.loaded = true;
     return mod.exports;
   }
+
+  /** A JSON file, parsed and frozen; its bytes are hashed like a `.ts` file's, so it is cached like one. */
+  private loadJson(filename: string): unknown {
+    const cached = this.modules.get(filename);
+    if (cached) return cached.exports;
+    let text: Buffer;
+    try {
+      text = fs.readFileSync(filename);
+    } catch (err) {
+      throw new Error(`cannot read ${this.display(filename)} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    this.hashes.set(filename, hashBytes(text));
+    let data: unknown;
+    try {
+      data = JSON.parse(text.toString('utf8'));
+    } catch (err) {
+      throw new Error(`${this.display(filename)} is not valid JSON (${(err as Error).message})`);
+    }
+    // As Node's own require of a JSON file: the data is the module (`import data from` and `import { key } from` both work).
+    const exports = deepFreeze(data);
+    this.modules.set(filename, { exports });
+    return exports;
+  }
+
+  /** The `.ts` file an import means (`x`, `x.ts`, `x/index.ts`); each path tried and not found is recorded as ABSENT. */
+  private resolveTypeScript(base: string): string | undefined {
+    for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
+      if (!candidate.endsWith('.ts')) continue;
+      let isFile = false;
+      try {
+        isFile = fs.statSync(candidate, { throwIfNoEntry: false })?.isFile() ?? false;
+      } catch {
+        // ENOTDIR and the like: not there.
+      }
+      if (isFile) return candidate;
+      if (!this.hashes.has(candidate)) this.hashes.set(candidate, ABSENT);
+    }
+    return undefined;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** What `import ... from 'helmflux'` gives environment files: the environment API and the settings, frozen. */
 export function helmfluxModule(settings: Settings | undefined): unknown {
   return Object.freeze({ ...api, settings });
-}
-
-function resolveTypeScript(base: string): string | undefined {
-  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
-    if (candidate.endsWith('.ts') && fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
-  }
-  return undefined;
 }

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NO_SETTINGS, resolveSettings, SETTINGS_FILE, type Settings } from '../definition/settings';
 import type { Problem } from '../problems';
-import { describeError, hashBytes, helmfluxModule, ModuleRun } from './loader';
+import { LoadGuard } from './guard';
+import { hashBytes, helmfluxModule, ModuleRun, readDefinition } from './loader';
 
 export interface LoadedSettings {
   readonly settings: Settings;
@@ -26,25 +27,26 @@ export interface LoadedSettings {
 /** Loads and checks the settings file of a project root. */
 export function loadSettings(root: string): LoadedSettings {
   const filename = path.join(root, SETTINGS_FILE);
-  let source: Buffer;
-  try {
-    source = fs.readFileSync(filename);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: NO_SETTINGS, key: '', files: [filename], problems: [] };
-    return failed(filename, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'Make it a readable file.');
+  const stat = fs.statSync(filename, { throwIfNoEntry: false });
+  if (stat === undefined) return { settings: NO_SETTINGS, key: '', files: [filename], problems: [] };
+  if (!stat.isFile()) return failed(filename, 'is not a file', `Make ${SETTINGS_FILE} a file, or remove it to use the defaults.`);
+  const display = (file: string) => {
+    const relative = path.relative(root, file);
+    return relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative.split(path.sep).join('/');
+  };
+  const run = new ModuleRun(helmfluxModule(undefined), display);
+  const guard = new LoadGuard();
+  const exportFix = "Export the settings: `export default defineSettings({ chartsGitUrl: 'git@github.com:org/charts' })`.";
+  const loaded = run.loadTop(filename, guard, (exports) => readDefinition(exports, SETTINGS_FILE, exportFix));
+  const changed = guard.changes();
+  if (changed.length > 0) {
+    return failed(filename, `changed JavaScript's shared built-ins while loading (${changed.join('; ')})`, 'Do not modify built-in objects or define globals in the settings file or what it imports.');
   }
-  const run = new ModuleRun(helmfluxModule(undefined));
-  let exports: unknown;
-  try {
-    exports = run.load(filename, source.toString('utf8'), hashBytes(source));
-  } catch (err) {
-    return failed(filename, `failed to load: ${describeError(err, filename)}`, 'Fix the error in the file (or in what it imports) so that it runs without throwing.');
+  if ('error' in loaded) {
+    return failed(filename, `failed to load: ${loaded.error}`, 'Fix the error in the file (or in what it imports) so that it runs without throwing.');
   }
-  const exported = exports !== null && typeof exports === 'object' && Object.prototype.hasOwnProperty.call(exports, 'default') ? (exports as { default: unknown }).default : undefined;
-  if (exported === undefined) {
-    return failed(filename, 'the file has no default export', "Export the settings: `export default defineSettings({ chartsGitUrl: 'git@github.com:org/charts' })`.", '(default export)');
-  }
-  const { settings, problems } = resolveSettings(exported, SETTINGS_FILE);
+  if (loaded.value.problems.length > 0) return { settings: NO_SETTINGS, key: '', files: [filename], problems: loaded.value.problems };
+  const { settings, problems } = resolveSettings(loaded.value.definition, SETTINGS_FILE);
   const files = [...run.hashes.keys()].sort();
   const key = hashBytes(files.map((f) => `${path.relative(root, f)}\0${run.hashes.get(f)}\0`).join(''));
   return { settings, key, files, problems };

@@ -18,9 +18,11 @@
  *
  * Every check happens in `planWrite`, before anything is written.
  */
+import { compareCodePoints } from '../order';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Problem } from '../problems';
+import { InputError, Problem } from '../problems';
 import {
   environmentOfPath,
   GENERATED_FOLDERS,
@@ -32,6 +34,10 @@ import {
 } from './layout';
 
 const TEMP_SUFFIX = '.helmflux-tmp';
+/** Exactly the temporary files helmflux writes: `.<name>.<pid>.<8 hex>.helmflux-tmp`. */
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.helmflux-tmp$/;
+/** The lock a synth holds on its output folder while it writes (not a YAML or JSON name: Flux ignores it). */
+export const LOCK_FILE = '.helmflux-lock';
 
 export interface WriteOptions {
   /** The output folder (absolute). */
@@ -75,6 +81,27 @@ export function planWrite(options: WriteOptions): WritePlan {
   const rendered = new Set(options.files.map((f) => f.path));
   const writes: RenderedFile[] = [];
   let unchanged = 0;
+  // Every folder on the way to an output file is a real folder: a symbolic link would lead writes and removals elsewhere.
+  for (const folder of GENERATED_FOLDERS) {
+    const stat = fs.lstatSync(path.join(outDir, folder), { throwIfNoEntry: false });
+    if (stat === undefined || stat.isDirectory()) continue;
+    problems.push({
+      file: `${displayOutDir}/${folder}`,
+      field: '(folder)',
+      message: stat.isSymbolicLink() ? 'is a symbolic link; helmflux writes only into real folders' : 'is not a folder',
+      fix: `Make ${displayOutDir}/${folder} a plain folder (move what is there out of ${displayOutDir}/), then run synth again.`,
+    });
+  }
+  const lockStat = fs.lstatSync(path.join(outDir, LOCK_FILE), { throwIfNoEntry: false });
+  if (lockStat !== undefined && !lockStat.isFile()) {
+    problems.push({
+      file: `${displayOutDir}/${LOCK_FILE}`,
+      field: '(lock)',
+      message: "is not helmflux's lock file (it is not a regular file)",
+      fix: `Remove it: helmflux creates ${displayOutDir}/${LOCK_FILE} while it writes, to keep two synths from writing at once.`,
+    });
+  }
+  if (problems.length > 0) return { options, writes, removals: [], strays: [], unchanged, legacyRecord: false, leftovers: [], problems };
   for (const file of options.files) {
     const target = path.join(outDir, file.path);
     const stat = fs.lstatSync(target, { throwIfNoEntry: false });
@@ -118,8 +145,23 @@ function foreign(displayOutDir: string, file: string, what: string): Problem {
   };
 }
 
-/** Carries out a plan, logging each file written or removed. */
+/**
+ * Carries out a plan, logging each file written or removed. Holds the output
+ * folder's lock meanwhile: a second synth writing the same folder stops with
+ * a problem instead of interleaving with this one.
+ */
 export function applyPlan(plan: WritePlan, log: (line: string) => void): void {
+  const { outDir, displayOutDir } = plan.options;
+  fs.mkdirSync(outDir, { recursive: true });
+  const release = lock(outDir, displayOutDir);
+  try {
+    write(plan, log);
+  } finally {
+    release();
+  }
+}
+
+function write(plan: WritePlan, log: (line: string) => void): void {
   const { outDir, displayOutDir } = plan.options;
   for (const leftover of plan.leftovers) fs.rmSync(leftover, { force: true });
   for (const dir of new Set([outDir, ...plan.writes.map((f) => path.dirname(path.join(outDir, f.path)))])) {
@@ -175,18 +217,78 @@ export function manifestFiles(outDir: string): string[] {
     }
   };
   walk(outDir, '');
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return found.sort(compareCodePoints);
 }
 
-/** Writes a file through a temporary file in its folder and a rename. The folder must exist. */
+/**
+ * Takes the output folder's lock (a file created exclusively, holding the
+ * pid); returns the function that releases it. A lock whose process is gone
+ * (a synth that was killed) is taken over.
+ */
+function lock(outDir: string, displayOutDir: string): () => void {
+  const file = path.join(outDir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockProblem(displayOutDir, err);
+    }
+    let holder = NaN;
+    try {
+      if (!fs.lstatSync(file).isFile()) throw lockProblem(displayOutDir, new Error('not a regular file'));
+      holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      // Unreadable, or gone meanwhile: treat as stale.
+    }
+    if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      throw new InputError([
+        {
+          file: `${displayOutDir}/${LOCK_FILE}`,
+          field: '(lock)',
+          message: `another helmflux (pid ${holder}) is writing ${displayOutDir}/ right now`,
+          fix: 'Wait for it to finish, then run synth again (only one synth may write a folder at a time).',
+        },
+      ]);
+    }
+    fs.rmSync(file, { force: true }); // left by a synth that was killed
+  }
+}
+
+function lockProblem(displayOutDir: string, err: unknown): InputError {
+  return new InputError([
+    {
+      file: `${displayOutDir}/${LOCK_FILE}`,
+      field: '(lock)',
+      message: `cannot be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message ?? String(err)})`,
+      fix: `Make ${displayOutDir}/ a writable folder, and ${displayOutDir}/${LOCK_FILE} nothing but helmflux's lock.`,
+    },
+  ]);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes a file through a temporary file in its folder (a name no user file has) and a rename. The folder must exist. */
 export function writeAtomically(target: string, text: string): void {
   const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}${TEMP_SUFFIX}`);
-  fs.writeFileSync(temp, text);
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+  fs.writeFileSync(temp, text, { flag: 'wx' });
   fs.renameSync(temp, target);
 }
 
-/** Temporary files an interrupted run left in the output folder and the folders it generates in. */
+/**
+ * Temporary files an interrupted run left in the output folder and the
+ * folders it generates in: exact matches of helmflux's names whose process
+ * is gone (a file a user named `*.helmflux-tmp` stays).
+ */
 function findLeftovers(outDir: string): string[] {
   const found: string[] = [];
   for (const dir of [outDir, ...GENERATED_FOLDERS.map((f) => path.join(outDir, f))]) {
@@ -196,7 +298,10 @@ function findLeftovers(outDir: string): string[] {
     } catch {
       continue;
     }
-    for (const name of names) if (name.endsWith(TEMP_SUFFIX)) found.push(path.join(dir, name));
+    for (const name of names) {
+      const match = TEMP_NAME.exec(name);
+      if (match && !isAlive(Number(match[2]))) found.push(path.join(dir, name));
+    }
   }
   return found;
 }

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../args';
+import { lifetime } from '../exit';
 import { count, say } from '../output';
 
 interface SynthArgs extends GlobalArgs {
@@ -43,7 +44,8 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
     if (args.watch) {
       const { watch } = require('../../commands/watch') as typeof import('../../commands/watch');
       watch({ ...options, quiet: args.quiet, summary: (report, ms) => `${summary(report)} (${ms} ms)` });
-      // The watch keeps the process alive; Ctrl-C ends it.
+      // The watch keeps the process up; Ctrl-C ends it.
+      lifetime.stayUp = true;
       return;
     }
     // Loaded in the handler: `--help` and other commands never pay for rendering.

@@ -10,19 +10,31 @@ export interface FluxHelmReleaseProps {
   readonly release: ReleaseDefinition;
 }
 
+/** Maps of the definition that bypass cdk8s's resolution (`HelmReleaseWithValues`). */
+interface Verbatim {
+  readonly values?: HelmValues;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 /**
- * The generated HelmRelease, with `spec.values` kept exactly as given: cdk8s's
- * resolution drops `null`, which Helm uses to remove a chart default (and
- * would copy the values once more for nothing).
+ * The generated HelmRelease, with `spec.values`, labels and annotations kept
+ * exactly as given: cdk8s's resolution drops `null`, which Helm uses to
+ * remove a chart default, fails on a key named `constructor` (it takes the
+ * key for the object's class), and would copy the values once more for
+ * nothing.
  */
 class HelmReleaseWithValues extends HelmRelease {
-  public constructor(scope: Construct, id: string, props: HelmReleaseProps, private readonly values: HelmValues | undefined) {
+  public constructor(scope: Construct, id: string, props: HelmReleaseProps, private readonly verbatim: Verbatim) {
     super(scope, id, props);
   }
 
   public override toJson(): any {
     const json = super.toJson();
-    if (this.values !== undefined) json.spec.values = this.values;
+    const { values, labels, annotations } = this.verbatim;
+    if (labels !== undefined) json.metadata.labels = labels;
+    if (annotations !== undefined) json.metadata.annotations = annotations;
+    if (values !== undefined) json.spec.values = values;
     return json;
   }
 }
@@ -42,12 +54,7 @@ export class FluxHelmRelease extends Construct {
     if (release.flux?.automated) annotations[AUTOMATED_ANNOTATION] = 'true';
     const chart = release.chart;
     this.apiObject = new HelmReleaseWithValues(this, 'Resource', {
-      metadata: {
-        name: release.name,
-        namespace,
-        labels: release.labels,
-        annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
-      },
+      metadata: { name: release.name, namespace },
       spec: {
         releaseName: release.releaseName,
         helmVersion: release.helmVersion === 'v2' ? HelmReleaseSpecHelmVersion.V2 : HelmReleaseSpecHelmVersion.V3,
@@ -55,6 +62,6 @@ export class FluxHelmRelease extends Construct {
           ? { git: chart.git, path: chart.path, ref: chart.ref }
           : { repository: chart.repository, name: chart.name, version: chart.version },
       },
-    }, release.values);
+    }, { values: release.values, labels: release.labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined });
   }
 }

@@ -21,6 +21,8 @@ export interface EnvironmentNamespaceProps {
 /**
  * The Kubernetes Namespace of an environment, on cdk8s-plus-27's `Namespace`,
  * with an explicit name (no cdk8s hash suffix) and no empty `spec: {}`.
+ * Labels and annotations are added by JSON patch, after cdk8s's resolution,
+ * which fails on a key named `constructor` (it takes it for the object's class).
  */
 export class EnvironmentNamespace extends Construct {
   /** The underlying API object, for rendering. */
@@ -28,11 +30,11 @@ export class EnvironmentNamespace extends Construct {
 
   public constructor(scope: Construct, id: string, props: EnvironmentNamespaceProps) {
     super(scope, id);
-    const namespace = new KplusNamespace(this, 'Resource', {
-      metadata: { name: props.name, labels: props.labels, annotations: props.annotations },
-    });
+    const namespace = new KplusNamespace(this, 'Resource', { metadata: { name: props.name } });
     this.apiObject = ApiObject.of(namespace);
     // cdk8s-plus always writes `spec: {}`; a Namespace without finalizers has no spec to say.
     this.apiObject.addJsonPatch(JsonPatch.remove('/spec'));
+    if (props.labels !== undefined) this.apiObject.addJsonPatch(JsonPatch.add('/metadata/labels', props.labels));
+    if (props.annotations !== undefined) this.apiObject.addJsonPatch(JsonPatch.add('/metadata/annotations', props.annotations));
   }
 }

@@ -20,6 +20,7 @@
  * `version`. Every other mapping (labels, annotations, values) is sorted by
  * code point, so reordering keys in an environment file changes nothing.
  */
+import { compareCodePoints } from '../../order';
 import { App } from 'cdk8s';
 import { EnvironmentChart } from './environment-chart';
 import { generatedFileText, outputPaths, type RenderedFile } from '../../output/layout';
@@ -40,7 +41,7 @@ const TAIL_KEYS: Record<string, readonly string[]> = { spec: ['values'] };
 export const keyOrder: KeyOrder = (keys, at) => {
   const head = HEAD_KEYS[at] ?? [];
   const tail = TAIL_KEYS[at] ?? [];
-  const rest = keys.filter((k) => !head.includes(k) && !tail.includes(k)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rest = keys.filter((k) => !head.includes(k) && !tail.includes(k)).sort(compareCodePoints);
   return [...head, ...rest, ...tail].filter((k) => keys.includes(k));
 };
 
@@ -56,7 +57,8 @@ export function renderEnvironments(environments: readonly ValidEnvironment[]): R
   const files: RenderedFile[] = [];
   const problems: Problem[] = [];
   for (const env of environments) {
-    const chart = new EnvironmentChart(app, env.name, { definition: env.definition });
+    // Not the bare name as the id: constructs takes "constructor", a valid environment name, for a child it already has.
+    const chart = new EnvironmentChart(app, `env-${env.name}`, { definition: env.definition });
     const paths = outputPaths(env.name);
 
     const namespace = checked(chart.namespaceObject.toJson(), validators.namespace, env, 'namespace', problems);

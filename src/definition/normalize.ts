@@ -1,0 +1,193 @@
+/**
+ * Reads an environment file's default export once, right after it loads,
+ * into plain frozen data, which validation and rendering then read and
+ * nothing else does. An environment file's objects are never read again: a
+ * getter, a Proxy or a later mutation (a timer, another file) cannot make
+ * validation and rendering see different things.
+ *
+ * - Only own enumerable string keys are read (`Object.keys`): nothing
+ *   inherited, so a property defined on `Object.prototype` cannot add a field.
+ * - Outside `values`, an `undefined` field counts as absent (an optional field
+ *   left out). Inside `values`, `undefined` is kept, for validation to refuse:
+ *   dropping it would silently deploy the chart's default.
+ * - Strings and keys that are not well-formed UTF-16 (a lone surrogate, e.g.
+ *   from cutting an emoji in two) are problems wherever they are: YAML
+ *   parsers, go-yaml among them, reject the whole file.
+ * - What is not plain data (functions, symbols, BigInts, class instances,
+ *   cycles, array holes) is kept as it is, for validation to name.
+ * - Size is bounded while reading, before any walk: an array longer than any
+ *   values within the size limit could be, or values whose JSON would be
+ *   over the limit (a shared subtree repeated), stop the copy at once.
+ *
+ * A getter or Proxy trap that throws is a problem naming the field.
+ */
+import { fieldPath, type Problem } from '../problems';
+
+/** The most bytes one release's values may take as JSON (Helm keeps them in a 1 MiB release Secret too). */
+export const MAX_VALUES_BYTES = 512 * 1024;
+
+/** The deepest nesting allowed in values. */
+export const MAX_VALUES_DEPTH = 64;
+
+/** The most releases an environment may have. */
+export const MAX_RELEASES = 1000;
+
+/**
+ * When reading stops for size: a lower bound of the values' JSON size well
+ * over the limit (values just over it are read whole, and validation says
+ * their exact size).
+ */
+const STOP_READING_BYTES = 4 * MAX_VALUES_BYTES;
+
+/** How deep the copy goes; validation names anything deeper in values (`MAX_VALUES_DEPTH`). */
+const MAX_COPY_DEPTH = MAX_VALUES_DEPTH + 8;
+
+/** Why copying stopped early: a problem that makes the rest meaningless. */
+class Stop extends Error {
+  public constructor(public readonly problem: Omit<Problem, 'file'>) {
+    super(problem.message);
+  }
+}
+
+interface Budget {
+  /** A lower bound of the JSON size of the values being copied, or undefined outside values. */
+  bytes: number;
+  /** Where the values being copied start, for the size message. */
+  at: string;
+}
+
+/** Reads a definition into plain frozen data; returns it with the problems found while reading. */
+export function normalizeDefinition(exported: unknown, file: string): { definition: unknown; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const add = (field: string, message: string, fix: string) => problems.push({ file, field, message, fix });
+  try {
+    const definition = copy(exported, '', 0, new Map(), undefined, add);
+    return { definition, problems };
+  } catch (err) {
+    if (err instanceof Stop) return { definition: undefined, problems: [...problems, { file, ...err.problem }] };
+    throw err;
+  }
+}
+
+type Add = (field: string, message: string, fix: string) => void;
+
+/** The path as shown for the definition's root. */
+const shown = (at: string) => (at === '' ? '(default export)' : at);
+
+function copy(value: unknown, at: string, depth: number, ancestors: Map<object, unknown>, budget: Budget | undefined, add: Add): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (!isWellFormed(value)) {
+        add(shown(at), 'contains an unpaired UTF-16 surrogate, which YAML cannot hold', 'Remove the broken character. It is half of one (e.g. an emoji cut in two): cut text by whole characters, e.g. Array.from(text).slice(0, 63).join(\'\').');
+      }
+      spend(budget, value.length + 2);
+      return value;
+    case 'number':
+    case 'boolean':
+      spend(budget, 4);
+      return value;
+    case 'object':
+      if (value === null) {
+        spend(budget, 4);
+        return value;
+      }
+      break;
+    default:
+      // undefined, functions, symbols and BigInts stay as they are, for validation to name.
+      return value;
+  }
+  const object = value as object;
+  const seen = ancestors.get(object);
+  if (seen !== undefined) return seen; // a cycle, kept as one (validation refuses it)
+  if (depth > MAX_COPY_DEPTH) return object;
+  if (Array.isArray(object)) return copyArray(object, at, depth, ancestors, budget, add);
+  const proto: unknown = read(() => Object.getPrototypeOf(object), at);
+  if (proto !== Object.prototype && proto !== null) return object; // a Date, Map, class instance...: validation names it
+  const out: Record<string, unknown> = {};
+  ancestors.set(object, out);
+  const keys = read(() => Object.keys(object), at);
+  spend(budget, 2);
+  for (const key of keys) {
+    const child = fieldPath(at, key);
+    if (!isWellFormed(key)) {
+      add(child, 'contains an unpaired UTF-16 surrogate, which YAML cannot hold', 'Remove the broken character. It is half of one (e.g. an emoji cut in two).');
+    }
+    const entering = budget === undefined && isValuesPath(child) ? { bytes: 0, at: child } : budget;
+    const item = read(() => (object as Record<string, unknown>)[key], child);
+    if (item === undefined && entering === undefined) continue; // an optional field left out
+    spend(entering, key.length + 4);
+    out[key] = copy(item, child, depth + 1, ancestors, entering, add);
+  }
+  ancestors.delete(object);
+  return Object.freeze(out);
+}
+
+function copyArray(array: readonly unknown[], at: string, depth: number, ancestors: Map<object, unknown>, budget: Budget | undefined, add: Add): unknown {
+  const length = read(() => array.length, at);
+  // Each element takes at least two bytes of JSON ("0,"): no longer array fits in values within the limit.
+  const most = budget === undefined && at === 'releases' ? MAX_RELEASES : STOP_READING_BYTES / 2;
+  if (length > most) {
+    throw new Stop(
+      at === 'releases'
+        ? { field: at, message: `has ${length} releases, over the limit of ${MAX_RELEASES}`, fix: 'Split the environment into several files.' }
+        : { field: at, message: `has ${length} elements, more than values within ${MAX_VALUES_BYTES / 1024} KiB as JSON can hold`, fix: 'Keep large data out of the HelmRelease: put it in the chart, or in a ConfigMap or Secret referenced with valuesFrom.' },
+    );
+  }
+  const out: unknown[] = new Array(length);
+  ancestors.set(array, out);
+  spend(budget, 2);
+  for (let i = 0; i < length; i++) {
+    const child = fieldPath(at, i);
+    // A hole stays a hole, for validation to name.
+    if (!read(() => Object.prototype.hasOwnProperty.call(array, i), child)) continue;
+    const entering = budget === undefined && isValuesPath(child) ? { bytes: 0, at: child } : budget;
+    out[i] = copy(read(() => array[i], child), child, depth + 1, ancestors, entering, add);
+  }
+  ancestors.delete(array);
+  return Object.freeze(out);
+}
+
+/** Whether a field is a release's `values` (where size is counted and `undefined` is kept). */
+function isValuesPath(at: string): boolean {
+  return /^releases\[\d+\]\.values$/.test(at);
+}
+
+function spend(budget: Budget | undefined, bytes: number): void {
+  if (budget === undefined) return;
+  budget.bytes += bytes;
+  if (budget.bytes > STOP_READING_BYTES) {
+    throw new Stop({
+      field: budget.at,
+      message: `are over ${MAX_VALUES_BYTES} bytes (512 KiB) as JSON`,
+      fix: 'Keep large data out of the HelmRelease: put it in the chart, or in a ConfigMap or Secret referenced with valuesFrom.',
+    });
+  }
+}
+
+/** Runs a read of the environment file's data; a getter or Proxy trap that throws becomes a problem naming the field. */
+function read<T>(get: () => T, at: string): T {
+  try {
+    return get();
+  } catch (err) {
+    throw new Stop({
+      field: shown(at),
+      message: `reading it threw: ${describeThrown(err)}`,
+      fix: 'Make the definition plain data: no getters or Proxies that throw.',
+    });
+  }
+}
+
+/** What was thrown, in one line, whatever it is (an Error, a string, an object without prototype, a Proxy...). */
+export function describeThrown(err: unknown): string {
+  try {
+    if (err instanceof Error) return `${err.name}: ${String(err.message).split('\n')[0]}`;
+    if (typeof err === 'string') return err.split('\n')[0];
+    return String(err);
+  } catch {
+    return 'a value that cannot be shown';
+  }
+}
+
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}

@@ -1,0 +1,142 @@
+/**
+ * Runs environment code (an environment file, the settings file and what
+ * they import) so that one file can neither change what another renders nor
+ * outlive the command:
+ *
+ * - a file may run for at most `LOAD_TIMEOUT_MS` (an endless loop is a
+ *   problem naming the file, never a hang);
+ * - `process.exit`, `process.abort` and timers (`setTimeout`, `setInterval`,
+ *   `setImmediate`) throw while a file loads: a file that ends the process,
+ *   or schedules work to run after it loaded (and so after its output was
+ *   rendered), is a problem naming the file;
+ * - after each file, the shared built-ins are compared with how they were
+ *   before it: a file that added, removed or replaced a property of
+ *   `Object.prototype`, `Array.prototype`, `Function.prototype`, `Object`,
+ *   `Array` or `JSON`, or added or removed a global, would change what every
+ *   later file renders (and so the result would depend on the cache and the
+ *   number of threads): that is a problem naming the file and the property.
+ *
+ * The comparison costs microseconds a file (BENCHMARKS.md).
+ */
+import * as vm from 'node:vm';
+
+/** How long one environment file (with what it imports) may take to load: 10 s, or `HELMFLUX_LOAD_TIMEOUT_MS`. */
+export const LOAD_TIMEOUT_MS = Number(process.env.HELMFLUX_LOAD_TIMEOUT_MS) > 0 ? Number(process.env.HELMFLUX_LOAD_TIMEOUT_MS) : 10_000;
+
+/** Thrown in place of a forbidden call while a file loads. */
+export class ForbiddenCall extends Error {
+  public constructor(what: string, why: string) {
+    super(`called ${what}, ${why}`);
+    this.name = 'ForbiddenCall';
+  }
+}
+
+const WATCHED: readonly (readonly [string, object])[] = [
+  ['Object.prototype', Object.prototype],
+  ['Array.prototype', Array.prototype],
+  ['Function.prototype', Function.prototype],
+  ['Object', Object],
+  ['Array', Array],
+  ['JSON', JSON],
+];
+
+/** Every own property of the watched built-ins, flattened: [name, key, value, get, set, flags] ... */
+type Snapshot = { readonly props: unknown[]; readonly globals: readonly PropertyKey[] };
+
+function snapshot(): Snapshot {
+  const props: unknown[] = [];
+  for (const [name, target] of WATCHED) {
+    for (const key of Reflect.ownKeys(target)) {
+      const d = Reflect.getOwnPropertyDescriptor(target, key)!;
+      props.push(name, key, d.value, d.get, d.set, (d.writable ? 1 : 0) | (d.enumerable ? 2 : 0) | (d.configurable ? 4 : 0));
+    }
+    props.push(name, '(prototype)', Object.getPrototypeOf(target), undefined, undefined, Object.isExtensible(target) ? 8 : 0);
+  }
+  return { props, globals: Reflect.ownKeys(globalThis) };
+}
+
+/** What differs between two snapshots, in words (empty when nothing does). */
+function differences(before: Snapshot, after: Snapshot): string[] {
+  const found: string[] = [];
+  const describe = (props: unknown[]) => {
+    const map = new Map<string, unknown[]>();
+    for (let i = 0; i < props.length; i += 6) map.set(`${String(props[i])}.${String(props[i + 1])}`, props.slice(i + 2, i + 6));
+    return map;
+  };
+  if (before.props.length !== after.props.length || before.props.some((v, i) => !Object.is(v, after.props[i]))) {
+    const a = describe(before.props);
+    const b = describe(after.props);
+    for (const [key, value] of b) {
+      const old = a.get(key);
+      if (old === undefined) found.push(`added ${key}`);
+      else if (old.some((v, i) => !Object.is(v, value[i]))) found.push(key.endsWith('.(prototype)') ? `changed ${key.slice(0, -12)} (its prototype or extensibility)` : `replaced ${key}`);
+    }
+    for (const key of a.keys()) if (!b.has(key)) found.push(`removed ${key}`);
+  }
+  if (before.globals.length !== after.globals.length || before.globals.some((k, i) => k !== after.globals[i])) {
+    const a = new Set(before.globals);
+    const b = new Set(after.globals);
+    for (const key of b) if (!a.has(key)) found.push(`added the global ${String(key)}`);
+    for (const key of a) if (!b.has(key)) found.push(`removed the global ${String(key)}`);
+  }
+  return found;
+}
+
+const RUN = Symbol.for('helmflux.guard.run');
+/** Calls the function stored under RUN; compiled once, run with a time limit for each file. */
+const CALL = new vm.Script(`globalThis[Symbol.for('helmflux.guard.run')]()`, { filename: 'helmflux-guard' });
+
+/** Guards the loading of environment code; one per command run (per thread). */
+export class LoadGuard {
+  private baseline = snapshot();
+
+  /**
+   * Runs `load` with the time limit and the forbidden calls in place. Throws
+   * what it throws; a timeout throws an Error saying so.
+   */
+  public run<T>(load: () => T): T {
+    const saved = { exit: process.exit, abort: process.abort, setTimeout, setInterval, setImmediate };
+    const forbid = (what: string, why: string) => () => {
+      throw new ForbiddenCall(what, why);
+    };
+    const later = 'which would run after the file loaded: environment files must describe their environment when they load, and nothing after';
+    const g = globalThis as Record<string | symbol, unknown>;
+    let result: { value: T } | undefined;
+    g[RUN] = () => {
+      result = { value: load() };
+    };
+    process.exit = forbid('process.exit()', 'which would end helmflux without a result') as typeof process.exit;
+    process.abort = forbid('process.abort()', 'which would end helmflux without a result') as typeof process.abort;
+    g.setTimeout = forbid('setTimeout()', later);
+    g.setInterval = forbid('setInterval()', later);
+    g.setImmediate = forbid('setImmediate()', later);
+    try {
+      CALL.runInThisContext({ timeout: LOAD_TIMEOUT_MS });
+    } catch (err) {
+      if ((err as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        throw new Error(`did not finish loading within ${LOAD_TIMEOUT_MS / 1000} s (an endless loop?)`);
+      }
+      throw err;
+    } finally {
+      process.exit = saved.exit;
+      process.abort = saved.abort;
+      g.setTimeout = saved.setTimeout;
+      g.setInterval = saved.setInterval;
+      g.setImmediate = saved.setImmediate;
+      delete g[RUN];
+    }
+    return result!.value;
+  }
+
+  /**
+   * What the code run since the last call changed in the shared built-ins,
+   * in words; the changes are then taken as the new baseline, so each is
+   * reported once, against the file that made it.
+   */
+  public changes(): string[] {
+    const now = snapshot();
+    const found = differences(this.baseline, now);
+    if (found.length > 0) this.baseline = now;
+    return found;
+  }
+}
