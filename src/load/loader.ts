@@ -19,7 +19,7 @@ import { describeThrown, normalizeDefinition } from '../definition/normalize';
 import type { Settings } from '../definition/settings';
 import { compareCodePoints } from '../order';
 import { InputError, Problem } from '../problems';
-import { ForbiddenCall, LoadGuard } from './guard';
+import { ForbiddenCall, LoadGuard, type Guarded } from './guard';
 
 /** One environment file, loaded. */
 export interface LoadedEnvironment {
@@ -112,37 +112,47 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
   const fileNames = options.fileNames ?? listEnvironmentFiles(options.dir, options.displayDir);
   if (fileNames.length === 0) return { environments, problems };
   loadTranspiler(); // before the guard's baseline: loading sucrase is not any file's doing
-  const guard = new LoadGuard();
   const display = displayFrom(options.dir, options.displayDir);
-  for (const fileName of fileNames) {
-    const file = `${options.displayDir}/${fileName}`;
-    const name = environmentName(fileName);
-    const filename = path.join(options.dir, fileName);
-    const run = new ModuleRun(helmfluxModule(options.settings), display);
-    // Reading the definition runs under the guard too: a getter is environment code.
-    const loaded = run.loadTop(filename, guard, (exports) => readDefinition(exports, file));
-    const changed = guard.changes();
-    if (changed.length > 0) {
-      problems.push({
-        file,
-        field: '(file)',
-        message: `changed JavaScript's shared built-ins while loading (${changed.join('; ')}), which would change what other environments render`,
-        fix: 'Do not modify built-in objects or define globals in environment files or the modules they import; keep shared code in plain functions and values.',
-      });
-      continue;
+  const runs = fileNames.map((fileName) => ({
+    fileName,
+    file: `${options.displayDir}/${fileName}`,
+    filename: path.join(options.dir, fileName),
+    run: new ModuleRun(helmfluxModule(options.settings), display),
+  }));
+  // Reading the definition runs under the guard too: a getter is environment code.
+  const outcomes = new LoadGuard().runAll(runs, ({ run, filename, file }) => readDefinition(run.load(filename), file));
+  runs.forEach(({ fileName, file, filename, run }, i) => {
+    const outcome = outcomes[i];
+    const failure = loadFailure(outcome, run, file);
+    if (failure) {
+      problems.push(failure);
+      return;
     }
-    if ('error' in loaded) {
-      problems.push({ file, field: '(file)', message: `failed to load: ${loaded.error}`, fix: 'Fix the error in the file (or in what it imports) so that it runs without throwing.' });
-      continue;
-    }
-    if (loaded.value.problems.length > 0) {
-      problems.push(...loaded.value.problems);
-      continue;
+    const read = (outcome as { value: ReturnType<typeof readDefinition> }).value;
+    if (read.problems.length > 0) {
+      problems.push(...read.problems);
+      return;
     }
     const deps = Object.fromEntries([...run.hashes].filter(([dep]) => dep !== filename));
-    environments.push({ name, file, definition: loaded.value.definition, source: { hash: run.hashes.get(filename)!, deps, cacheable: run.cacheable } });
-  }
+    environments.push({ name: environmentName(fileName), file, definition: read.definition, source: { hash: run.hashes.get(filename)!, deps, cacheable: run.cacheable } });
+  });
   return { environments, problems };
+}
+
+/** The problem of a file whose load threw or changed the built-ins, if it did. */
+export function loadFailure(outcome: Guarded<unknown>, run: ModuleRun, file: string): Problem | undefined {
+  if (outcome.changes.length > 0) {
+    return {
+      file,
+      field: '(file)',
+      message: `changed JavaScript's shared built-ins while loading (${outcome.changes.join('; ')}), which would change what other files render`,
+      fix: 'Do not modify built-in objects or define globals in environment files, the settings file or the modules they import; keep shared code in plain functions and values.',
+    };
+  }
+  if ('error' in outcome) {
+    return { file, field: '(file)', message: `failed to load: ${run.describe(outcome.error)}`, fix: 'Fix the error in the file (or in what it imports) so that it runs without throwing.' };
+  }
+  return undefined;
 }
 
 /** A module's default export, read once into plain frozen data; or the problems that stop it. */
@@ -244,7 +254,7 @@ function describeErrorUnsafe(err: unknown, files: readonly string[], display: (f
 let transform: typeof import('sucrase').transform | undefined;
 
 /** Loads sucrase (on first use: commands that load no environment file never pay for it). */
-function loadTranspiler(): typeof import('sucrase').transform {
+export function loadTranspiler(): typeof import('sucrase').transform {
   transform ??= (require('sucrase') as typeof import('sucrase')).transform;
   return transform;
 }
@@ -275,20 +285,13 @@ export class ModuleRun {
     private readonly display: (file: string) => string,
   ) {}
 
-  /**
-   * Loads a file and what it imports, then reads its exports with `read`, all
-   * under the guard; the error, said in one line, if it failed.
-   */
-  public loadTop<T>(filename: string, guard: LoadGuard, read: (exports: unknown) => T): { value: T } | { error: string } {
-    try {
-      return { value: guard.run(() => read(this.load(filename))) };
-    } catch (err) {
-      return { error: describeError(err, [...this.modules.keys()], this.display) };
-    }
+  /** What an error thrown while this run loaded says, in one line, with the file and line it came from. */
+  public describe(err: unknown): string {
+    return describeError(err, [...this.modules.keys()], this.display);
   }
 
-  /** Transpiles and runs one TypeScript file as a CommonJS module; returns its exports. */
-  private load(filename: string): unknown {
+  /** Transpiles and runs one TypeScript file (and what it imports) as a CommonJS module; returns its exports. Run it under the guard. */
+  public load(filename: string): unknown {
     const cached = this.modules.get(filename);
     if (cached) return cached.exports;
     const source = fs.readFileSync(filename);

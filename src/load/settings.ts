@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { NO_SETTINGS, resolveSettings, SETTINGS_FILE, type Settings } from '../definition/settings';
 import type { Problem } from '../problems';
 import { LoadGuard } from './guard';
-import { hashBytes, helmfluxModule, ModuleRun, readDefinition } from './loader';
+import { hashBytes, helmfluxModule, loadFailure, loadTranspiler, ModuleRun, readDefinition } from './loader';
 
 export interface LoadedSettings {
   readonly settings: Settings;
@@ -35,16 +35,12 @@ export function loadSettings(root: string): LoadedSettings {
     return relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative.split(path.sep).join('/');
   };
   const run = new ModuleRun(helmfluxModule(undefined), display);
-  const guard = new LoadGuard();
   const exportFix = "Export the settings: `export default defineSettings({ chartsGitUrl: 'git@github.com:org/charts' })`.";
-  const loaded = run.loadTop(filename, guard, (exports) => readDefinition(exports, SETTINGS_FILE, exportFix));
-  const changed = guard.changes();
-  if (changed.length > 0) {
-    return failed(filename, `changed JavaScript's shared built-ins while loading (${changed.join('; ')})`, 'Do not modify built-in objects or define globals in the settings file or what it imports.');
-  }
-  if ('error' in loaded) {
-    return failed(filename, `failed to load: ${loaded.error}`, 'Fix the error in the file (or in what it imports) so that it runs without throwing.');
-  }
+  loadTranspiler(); // before the guard's baseline
+  const [outcome] = new LoadGuard().runAll([filename], (file) => readDefinition(run.load(file), SETTINGS_FILE, exportFix));
+  const failure = loadFailure(outcome, run, SETTINGS_FILE);
+  if (failure) return { settings: NO_SETTINGS, key: '', files: [filename], problems: [failure] };
+  const loaded = outcome as { value: ReturnType<typeof readDefinition> };
   if (loaded.value.problems.length > 0) return { settings: NO_SETTINGS, key: '', files: [filename], problems: loaded.value.problems };
   const { settings, problems } = resolveSettings(loaded.value.definition, SETTINGS_FILE);
   const files = [...run.hashes.keys()].sort();
