@@ -59,9 +59,9 @@ interface Budget {
 /** Reads a definition into plain frozen data; returns it with the problems found while reading. */
 export function normalizeDefinition(exported: unknown, file: string): { definition: unknown; problems: Problem[] } {
   const problems: Problem[] = [];
-  const add = (field: string, message: string, fix: string) => problems.push({ file, field, message, fix });
+  const add = (at: Path | undefined, message: string, fix: string) => problems.push({ file, field: shown(at), message, fix });
   try {
-    const definition = copy(exported, '', 0, new Map(), undefined, add);
+    const definition = copy(exported, undefined, 0, new Map(), undefined, add, Role.Root);
     return { definition, problems };
   } catch (err) {
     if (err instanceof Stop) return { definition: undefined, problems: [...problems, { file, ...err.problem }] };
@@ -69,16 +69,37 @@ export function normalizeDefinition(exported: unknown, file: string): { definiti
   }
 }
 
-type Add = (field: string, message: string, fix: string) => void;
+/** Where a value is: built as the copy goes, turned into text only for a problem. */
+interface Path {
+  readonly parent: Path | undefined;
+  readonly key: string | number;
+}
 
-/** The path as shown for the definition's root. */
-const shown = (at: string) => (at === '' ? '(default export)' : at);
+/** A path as problems show it: `releases[0].values["a.b"]`, or `(default export)` for the root. */
+function shown(at: Path | undefined): string {
+  if (at === undefined) return '(default export)';
+  const parts: (string | number)[] = [];
+  for (let p: Path | undefined = at; p !== undefined; p = p.parent) parts.unshift(p.key);
+  return parts.reduce<string>((text, key) => fieldPath(text, key), '');
+}
 
-function copy(value: unknown, at: string, depth: number, ancestors: Map<object, unknown>, budget: Budget | undefined, add: Add): unknown {
+/** What a value is to the definition: where `values` start is known by position, not by a path's text. */
+const enum Role {
+  Other,
+  Root,
+  Releases,
+  Release,
+}
+
+type Add = (at: Path | undefined, message: string, fix: string) => void;
+
+const SURROGATE = 'contains an unpaired UTF-16 surrogate, which YAML cannot hold';
+
+function copy(value: unknown, at: Path | undefined, depth: number, ancestors: Map<object, unknown>, budget: Budget | undefined, add: Add, role: Role): unknown {
   switch (typeof value) {
     case 'string':
       if (!isWellFormed(value)) {
-        add(shown(at), 'contains an unpaired UTF-16 surrogate, which YAML cannot hold', 'Remove the broken character. It is half of one (e.g. an emoji cut in two): cut text by whole characters, e.g. Array.from(text).slice(0, 63).join(\'\').');
+        add(at, SURROGATE, "Remove the broken character. It is half of one (e.g. an emoji cut in two): cut text by whole characters, e.g. Array.from(text).slice(0, 63).join('').");
       }
       spend(budget, value.length + 2);
       return value;
@@ -100,56 +121,76 @@ function copy(value: unknown, at: string, depth: number, ancestors: Map<object, 
   const seen = ancestors.get(object);
   if (seen !== undefined) return seen; // a cycle, kept as one (validation refuses it)
   if (depth > MAX_COPY_DEPTH) return object;
-  if (Array.isArray(object)) return copyArray(object, at, depth, ancestors, budget, add);
-  const proto: unknown = read(() => Object.getPrototypeOf(object), at);
+  let isArray: boolean;
+  let proto: unknown;
+  try {
+    isArray = Array.isArray(object);
+    proto = isArray ? undefined : Object.getPrototypeOf(object);
+  } catch (err) {
+    throw readFailed(err, at);
+  }
+  if (isArray) return copyArray(object as readonly unknown[], at, depth, ancestors, budget, add, role);
   if (proto !== Object.prototype && proto !== null) return object; // a Date, Map, class instance...: validation names it
   const out: Record<string, unknown> = {};
   ancestors.set(object, out);
-  const keys = read(() => Object.keys(object), at);
+  let keys: string[];
+  try {
+    keys = Object.keys(object);
+  } catch (err) {
+    throw readFailed(err, at);
+  }
   spend(budget, 2);
   for (const key of keys) {
-    const child = fieldPath(at, key);
-    if (!isWellFormed(key)) {
-      add(child, 'contains an unpaired UTF-16 surrogate, which YAML cannot hold', 'Remove the broken character. It is half of one (e.g. an emoji cut in two).');
+    const child: Path = { parent: at, key };
+    if (!isWellFormed(key)) add(child, SURROGATE, 'Remove the broken character. It is half of one (e.g. an emoji cut in two).');
+    const entering = role === Role.Release && key === 'values' ? { bytes: 0, at: shown(child) } : budget;
+    let item: unknown;
+    try {
+      item = (object as Record<string, unknown>)[key];
+    } catch (err) {
+      throw readFailed(err, child);
     }
-    const entering = budget === undefined && isValuesPath(child) ? { bytes: 0, at: child } : budget;
-    const item = read(() => (object as Record<string, unknown>)[key], child);
     if (item === undefined && entering === undefined) continue; // an optional field left out
     spend(entering, key.length + 4);
-    out[key] = copy(item, child, depth + 1, ancestors, entering, add);
+    out[key] = copy(item, child, depth + 1, ancestors, entering, add, role === Role.Root && key === 'releases' ? Role.Releases : Role.Other);
   }
   ancestors.delete(object);
   return Object.freeze(out);
 }
 
-function copyArray(array: readonly unknown[], at: string, depth: number, ancestors: Map<object, unknown>, budget: Budget | undefined, add: Add): unknown {
-  const length = read(() => array.length, at);
+function copyArray(array: readonly unknown[], at: Path | undefined, depth: number, ancestors: Map<object, unknown>, budget: Budget | undefined, add: Add, role: Role): unknown {
+  let length: number;
+  try {
+    length = array.length;
+  } catch (err) {
+    throw readFailed(err, at);
+  }
   // Each element takes at least two bytes of JSON ("0,"): no longer array fits in values within the limit.
-  const most = budget === undefined && at === 'releases' ? MAX_RELEASES : STOP_READING_BYTES / 2;
+  const most = role === Role.Releases ? MAX_RELEASES : STOP_READING_BYTES / 2;
   if (length > most) {
     throw new Stop(
-      at === 'releases'
-        ? { field: at, message: `has ${length} releases, over the limit of ${MAX_RELEASES}`, fix: 'Split the environment into several files.' }
-        : { field: at, message: `has ${length} elements, more than values within ${MAX_VALUES_BYTES / 1024} KiB as JSON can hold`, fix: 'Keep large data out of the HelmRelease: put it in the chart, or in a ConfigMap or Secret referenced with valuesFrom.' },
+      role === Role.Releases
+        ? { field: shown(at), message: `has ${length} releases, over the limit of ${MAX_RELEASES}`, fix: 'Split the environment into several files.' }
+        : { field: shown(at), message: `has ${length} elements, more than values within ${MAX_VALUES_BYTES / 1024} KiB as JSON can hold`, fix: 'Keep large data out of the HelmRelease: put it in the chart, or in a ConfigMap or Secret referenced with valuesFrom.' },
     );
   }
   const out: unknown[] = new Array(length);
   ancestors.set(array, out);
   spend(budget, 2);
   for (let i = 0; i < length; i++) {
-    const child = fieldPath(at, i);
-    // A hole stays a hole, for validation to name.
-    if (!read(() => Object.prototype.hasOwnProperty.call(array, i), child)) continue;
-    const entering = budget === undefined && isValuesPath(child) ? { bytes: 0, at: child } : budget;
-    out[i] = copy(read(() => array[i], child), child, depth + 1, ancestors, entering, add);
+    const child: Path = { parent: at, key: i };
+    let item: unknown;
+    try {
+      // A hole stays a hole, for validation to name.
+      if (!Object.prototype.hasOwnProperty.call(array, i)) continue;
+      item = array[i];
+    } catch (err) {
+      throw readFailed(err, child);
+    }
+    out[i] = copy(item, child, depth + 1, ancestors, budget, add, role === Role.Releases ? Role.Release : Role.Other);
   }
   ancestors.delete(array);
   return Object.freeze(out);
-}
-
-/** Whether a field is a release's `values` (where size is counted and `undefined` is kept). */
-function isValuesPath(at: string): boolean {
-  return /^releases\[\d+\]\.values$/.test(at);
 }
 
 function spend(budget: Budget | undefined, bytes: number): void {
@@ -164,17 +205,9 @@ function spend(budget: Budget | undefined, bytes: number): void {
   }
 }
 
-/** Runs a read of the environment file's data; a getter or Proxy trap that throws becomes a problem naming the field. */
-function read<T>(get: () => T, at: string): T {
-  try {
-    return get();
-  } catch (err) {
-    throw new Stop({
-      field: shown(at),
-      message: `reading it threw: ${describeThrown(err)}`,
-      fix: 'Make the definition plain data: no getters or Proxies that throw.',
-    });
-  }
+/** A getter or Proxy trap of the environment file's data threw: a problem naming the field. */
+function readFailed(err: unknown, at: Path | undefined): Stop {
+  return new Stop({ field: shown(at), message: `reading it threw: ${describeThrown(err)}`, fix: 'Make the definition plain data: no getters or Proxies that throw.' });
 }
 
 /** What was thrown, in one line, whatever it is (an Error, a string, an object without prototype, a Proxy...). */

@@ -57,6 +57,34 @@ function snapshot(): Snapshot {
   return { props, globals: Object.keys(globalThis) };
 }
 
+/**
+ * Whether the built-ins are as the snapshot says: the common case, checked
+ * without building a new snapshot. A data property's value is read directly
+ * (no descriptor object for each); an accessor's getter and setter through
+ * its descriptor (reading some, such as `Function.prototype.caller`, throws).
+ */
+function matches(before: Snapshot): boolean {
+  const props = before.props;
+  let i = 0;
+  for (const [, target] of WATCHED) {
+    for (const key of Reflect.ownKeys(target)) {
+      if (props[i + 1] !== key) return false;
+      if (props[i + 3] === undefined && props[i + 4] === undefined) {
+        if (!Object.is((target as Record<PropertyKey, unknown>)[key], props[i + 2])) return false;
+      } else {
+        const d = Reflect.getOwnPropertyDescriptor(target, key)!;
+        if (d.get !== props[i + 3] || d.set !== props[i + 4]) return false;
+      }
+      i += 6;
+    }
+    if (props[i + 2] !== Object.getPrototypeOf(target)) return false;
+    i += 6;
+  }
+  if (i !== props.length) return false;
+  const globals = Object.keys(globalThis);
+  return globals.length === before.globals.length && globals.every((k, j) => k === before.globals[j]);
+}
+
 /** What differs between two snapshots, in words (empty when nothing does). */
 function differences(before: Snapshot, after: Snapshot): string[] {
   const found: string[] = [];
@@ -132,13 +160,12 @@ export class LoadGuard {
           const started = performance.now();
           do {
             const i = next;
-            let outcome: { value: T } | { error: unknown };
             try {
-              outcome = { value: each(items[i]) };
+              const value = each(items[i]);
+              results[i] = { value, changes: this.changes() };
             } catch (err) {
-              outcome = { error: err };
+              results[i] = { error: err, changes: this.changes() };
             }
-            results[i] = { ...outcome, changes: this.changes() };
             next = i + 1;
           } while (next < items.length && performance.now() - started < BATCH_MS);
         };
@@ -167,9 +194,10 @@ export class LoadGuard {
    * reported once, against the file that made it.
    */
   private changes(): string[] {
+    if (matches(this.baseline)) return [];
     const now = snapshot();
     const found = differences(this.baseline, now);
-    if (found.length > 0) this.baseline = now;
+    this.baseline = now;
     return found;
   }
 }
