@@ -39,6 +39,20 @@ export default defineEnvironment({
     assert.equal(docs(path.join(project.dist, 'namespaces', 'dev.yaml'))[0].metadata.labels, undefined);
   });
 
+  it('gives each environment file its own copy of a shared module: one cannot change what another imports (3)', () => {
+    const project = tempProject({
+      'a.ts': "import { defineEnvironment } from 'helmflux';\nimport { defaults } from '../common/defaults';\n(defaults as any).replicas = 99;\nexport default defineEnvironment({ namespace: { name: 'a' } });\n",
+      'b.ts': "import { defineEnvironment } from 'helmflux';\nimport { defaults } from '../common/defaults';\nexport default defineEnvironment({ namespace: { name: 'b' }, releases: [{ name: 'web', chart: " + JSON.stringify(gitChart) + ', values: { ...defaults } }] });\n',
+    });
+    fs.mkdirSync(path.join(project.root, 'common'));
+    fs.writeFileSync(path.join(project.root, 'common', 'defaults.ts'), 'export const defaults = { replicas: 1 };\n');
+    for (const args of [['synth', '--no-cache'], ['synth']]) {
+      const result = runCli(args, { cwd: project.root });
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(docs(path.join(project.dist, 'releases', 'b.yaml'))[0].spec.values, { replicas: 1 });
+    }
+  });
+
   it('sees a change of which file an import resolves to, and reruns the environment (4)', () => {
     const project = tempProject({
       'dev.ts': "import { defineEnvironment } from 'helmflux';\nimport { replicas } from '../common';\nexport default defineEnvironment({ namespace: { name: 'develop' }, releases: [{ name: 'web', chart: " + JSON.stringify(gitChart) + ', values: { replicas } }] });\n',
