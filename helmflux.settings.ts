@@ -7,4 +7,6 @@ import { defineSettings } from 'helmflux';
 export default defineSettings({
   chartsGitUrl: 'git@github.com:mifonpe/helmflux',
   fluxNamespace: 'fluxcd',
+  // The seed installs Flux without --sync-garbage-collection: removed objects stay in the cluster.
+  fluxGarbageCollection: false,
 });

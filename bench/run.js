@@ -41,13 +41,13 @@ function parseArgs(argv) {
   return args;
 }
 
-/** Runs a command; returns wall milliseconds, peak RSS in MB (or null) and stdout. */
-function measure(command, args, cwd) {
+/** Runs a command; returns wall milliseconds, peak RSS in MB (or null) and stdout. `ok`: the exit codes that mean success. */
+function measure(command, args, cwd, ok = [0]) {
   const timed = GNU_TIME ? [GNU_TIME, ['-f', '%M', command, ...args]] : [command, args];
   const start = process.hrtime.bigint();
   const result = spawnSync(timed[0], timed[1], { cwd, env: ENV, encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) {
+  if (!ok.includes(result.status)) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}) in ${cwd}:\n${result.stdout}\n${result.stderr}`);
   }
   const lines = result.stderr.trim().split('\n');
@@ -189,6 +189,7 @@ async function seedComparison(runs) {
     helmfluxNpmEdit: { label: '`npm run synth` after an edit (helmflux)', samples: [] },
     helmfluxNodeEdit: { label: '`node bin/helmflux.js synth` after an edit', samples: [] },
     helmfluxNode: { label: '`node bin/helmflux.js synth`, nothing changed', samples: [] },
+    diffNode: { label: '`node bin/helmflux.js diff`, nothing changed', samples: [] },
     template: { label: '`npm run synth` of the cdk8s TypeScript template (`cdk8s synth`, ts-node)', samples: [] },
     floor: { label: "`node -e \"require('cdk8s');require('cdk8s-plus-27')\"`", samples: [] },
   };
@@ -199,6 +200,7 @@ async function seedComparison(runs) {
     editEnvironment(devFile, run * 2 + 1);
     rows.helmfluxNodeEdit.samples.push(measure('node', [BIN, 'synth'], project));
     rows.helmfluxNode.samples.push(measure('node', [BIN, 'synth'], project));
+    rows.diffNode.samples.push(measure('node', [BIN, 'diff'], project));
     rows.template.samples.push(measure('npm', ['run', '--silent', 'synth'], template));
     rows.floor.samples.push(measure('node', ['-e', "require('cdk8s');require('cdk8s-plus-27')"], REPO));
   }
@@ -223,6 +225,7 @@ async function seedComparison(runs) {
   const toFloorEdit = summary.helmfluxNodeEdit.wallMs / summary.floor.wallMs;
   console.log(`\n- cdk8s template \`npm run synth\` / helmflux \`npm run synth\` after an edit: **${speedup.toFixed(1)}x** (target: at least 8x)`);
   console.log(`- helmflux \`node bin synth\` / floor: **${toFloor.toFixed(2)}x** nothing changed, **${toFloorEdit.toFixed(2)}x** after an edit (target: at most 1.5x)`);
+  console.log(`- \`diff\` / \`synth\`, nothing changed: **${(summary.diffNode.wallMs / summary.helmfluxNode.wallMs).toFixed(2)}x** (target: at most 1x)`);
   const watchRatio = summary.watch.wallMs / summary.helmfluxNpmEdit.wallMs;
   console.log(`- \`synth --watch\` edit -> written / cold \`npm run synth\` after an edit: **${watchRatio.toFixed(3)}x** (target: at most 0.3x)`);
   return summary;
@@ -292,6 +295,8 @@ function scalePoint(envs) {
     path.join(project, 'environments', 'env-00000.ts'),
     fs.readFileSync(path.join(project, 'environments', 'env-00000.ts'), 'utf8').replace("replicaCount: 1,", 'replicaCount: 9,'),
   );
+  // diff after the change (exit 1: one file differs), then synth writes it.
+  const diffOneChange = measure('node', [BIN, 'diff', '--format', 'json'], project, [1]);
   const oneChange = measure('node', [BIN, 'synth'], project);
   return {
     envs,
@@ -304,16 +309,17 @@ function scalePoint(envs) {
     noopWallMs: Math.round(noop.wallMs),
     oneChangeFilesWritten: writtenCount(oneChange.stdout),
     oneChangeWallMs: Math.round(oneChange.wallMs),
+    diffOneChangeWallMs: Math.round(diffOneChange.wallMs),
   };
 }
 
 function printScale(points) {
   console.log('\n## (b) Scale, and (c) resynth: generated repositories, 2 releases per environment\n');
-  console.log('| environments | files | bytes | first synth (ms) | peak RSS (MB) | ms per environment | no-op resynth (ms) | files written | one environment changed (ms) | files written |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| environments | files | bytes | first synth (ms) | peak RSS (MB) | ms per environment | no-op resynth (ms) | files written | one environment changed (ms) | files written | diff of that change (ms) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const p of points) {
     console.log(
-      `| ${p.envs} | ${p.files} | ${p.bytes} | ${p.wallMs} | ${p.peakRssMb ?? 'n/a'} | ${(p.wallMs / p.envs).toFixed(3)} | ${p.noopWallMs} | ${p.noopFilesWritten} | ${p.oneChangeWallMs} | ${p.oneChangeFilesWritten} |`,
+      `| ${p.envs} | ${p.files} | ${p.bytes} | ${p.wallMs} | ${p.peakRssMb ?? 'n/a'} | ${(p.wallMs / p.envs).toFixed(3)} | ${p.noopWallMs} | ${p.noopFilesWritten} | ${p.oneChangeWallMs} | ${p.oneChangeFilesWritten} | ${p.diffOneChangeWallMs} |`,
     );
   }
   const at = (n) => points.find((p) => p.envs === n);

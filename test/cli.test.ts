@@ -61,7 +61,17 @@ describe('helmflux CLI', () => {
     assert.equal(drift.status, 1, drift.stderr);
     assert.equal(
       drift.stdout,
-      'would write dist/releases/stg.yaml\nwould remove dist/namespaces/ingress.yaml\nwould remove dist/releases/ingress.yaml\ndist/ is out of date: run `npm run synth` and commit the result\n',
+      [
+        'would write dist/releases/stg.yaml',
+        '  changed HelmRelease staging/helmbasic-staging',
+        '    spec.values.replicaCount: 2 → 4',
+        'would remove dist/namespaces/ingress.yaml',
+        '  removed Namespace ingress (destructive)',
+        'would remove dist/releases/ingress.yaml',
+        '  removed HelmRelease ingress/nginx-ingress (destructive)',
+        'dist/ is out of date: run `npm run synth` and commit the result',
+        '',
+      ].join('\n'),
     );
     assert.deepEqual(snapshotTree(project.dist), before);
   });
@@ -91,7 +101,7 @@ describe('helmflux CLI', () => {
   it('--help lists the commands, options and exit codes', () => {
     const result = runCli(['--help']);
     assert.equal(result.status, 0);
-    for (const text of ['helmflux synth', 'helmflux check', 'helmflux validate', 'helmflux list', '--environments', 'Exit codes: 0 success; 1 drift (check: dist/ out of date)']) {
+    for (const text of ['helmflux synth', 'helmflux check', 'helmflux diff', 'helmflux validate', 'helmflux list', '--environments', 'Exit codes: 0 success; 1 drift (check: dist/ out of date; diff: something differs)']) {
       assert.ok(result.stdout.includes(text), text);
     }
     const synthHelp = runCli(['synth', '--help']);

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import yargs from 'yargs/yargs';
 import { InputError } from '../problems';
 import { checkCommand } from './cmds/check';
+import { diffCommand } from './cmds/diff';
 import { listCommand } from './cmds/list';
 import { synthCommand } from './cmds/synth';
 import { validateCommand } from './cmds/validate';
@@ -38,9 +39,10 @@ export function main(argv: readonly string[]): number | null {
       })
       .command(synthCommand)
       .command(checkCommand)
+      .command(diffCommand)
       .command(validateCommand)
       .command(listCommand)
-      .demandCommand(1, 'Name a command: synth, check, validate or list.')
+      .demandCommand(1, 'Name a command: synth, check, diff, validate or list.')
       .recommendCommands()
       .strict()
       .help()
@@ -48,7 +50,7 @@ export function main(argv: readonly string[]): number | null {
       .version('version', 'Show the helmflux version', helmfluxVersion())
       .wrap(null)
       .epilogue(
-        'Exit codes: 0 success; 1 drift (check: dist/ out of date); 2 invalid input or usage (nothing written); 3 internal error.',
+        'Exit codes: 0 success; 1 drift (check: dist/ out of date; diff: something differs); 2 invalid input or usage (nothing written); 3 internal error.',
       )
       .fail((message, error) => {
         // yargs reports its own parsing errors as YError: those are usage errors too.

@@ -2,6 +2,7 @@
  * `helmflux synth`, `check` and `validate` as library functions: the CLI only
  * parses flags and calls these.
  */
+import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { SynthCache } from '../engine/cache';
@@ -10,6 +11,8 @@ import { InputError } from '../problems';
 import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from '../load/project';
 import { LEGACY_RECORD_FILE } from '../output/layout';
 import { applyPlan, planWrite } from '../output/writer';
+import { review, type Review } from '../review/diff';
+import { fluxV1Effects } from '../targets/flux-v1/effects';
 
 export interface SynthOptions extends ProjectOptions {
   /**
@@ -108,6 +111,8 @@ export interface CheckReport {
   readonly outDir: string;
   /** Whether the output folder is exactly what synth writes: nothing stale, nothing to remove, no strays. */
   readonly upToDate: boolean;
+  /** What differs in those files, object by object and field by field (the engine of `diff`). */
+  readonly review: Review;
 }
 
 /**
@@ -115,10 +120,18 @@ export interface CheckReport {
  * writing nothing: a CI step's drift check. Throws an InputError on bad input.
  */
 export function check(options: SynthOptions = {}): CheckReport {
-  const { out, plan } = prepareWrite(options);
+  const { project, out, plan } = prepareWrite(options);
   const stale = plan.writes.map((f) => f.path);
   const removed = [...plan.removals, ...(plan.legacyRecord ? [LEGACY_RECORD_FILE] : [])];
-  return { stale, removed, strays: plan.strays, outDir: out.display, upToDate: stale.length + removed.length + plan.strays.length === 0 };
+  // The objects and fields behind each file: the files on disk against what synth writes.
+  const onDisk = new Map<string, string>();
+  for (const file of [...stale, ...plan.removals]) {
+    const text = readIfFile(path.join(out.dir, file));
+    if (text !== undefined) onDisk.set(file, text);
+  }
+  const rendered = new Map(plan.writes.map((f) => [f.path, f.text]));
+  const changes = review(onDisk, rendered, fluxV1Effects(project.settings.settings));
+  return { stale, removed, strays: plan.strays, outDir: out.display, upToDate: stale.length + removed.length + plan.strays.length === 0, review: changes };
 }
 
 export interface ValidateReport {
@@ -130,6 +143,14 @@ export interface ValidateReport {
 export function validate(options: ProjectOptions & { readonly threads?: number } = {}): ValidateReport {
   const synthesis = synthesize(openProject(options), { threads: options.threads ?? defaultThreads() });
   return { environments: synthesis.environments.length, objects: synthesis.environments.reduce((n, e) => n + e.objects, 0) };
+}
+
+function readIfFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function defaultThreads(): number {

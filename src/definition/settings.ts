@@ -31,6 +31,16 @@ export interface Settings {
    * @default 'fluxcd'
    */
   readonly fluxNamespace: string;
+
+  /**
+   * Whether Flux's garbage collection is on (the daemon's `--sync-garbage-collection`):
+   * then Flux deletes from the cluster what it applied from a file that is gone
+   * (a removed HelmRelease is uninstalled, a removed Namespace deleted with
+   * everything in it). Off by default in Flux v1: a removed object stays in the
+   * cluster, orphaned. `helmflux diff` words what a removal does by it.
+   * @default false
+   */
+  readonly fluxGarbageCollection: boolean;
 }
 
 /** What `helmflux.settings.ts` exports: `Settings`, with defaulted fields optional. */
@@ -42,6 +52,11 @@ export interface SettingsDefinition {
    * @default 'fluxcd'
    */
   readonly fluxNamespace?: string;
+  /**
+   * @see Settings.fluxGarbageCollection
+   * @default false
+   */
+  readonly fluxGarbageCollection?: boolean;
 }
 
 /**
@@ -71,9 +86,9 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
       : undefined;
   if (exported === null || typeof exported !== 'object' || Array.isArray(exported)) {
     add('(default export)', `must be an object (got ${exported === null ? 'null' : Array.isArray(exported) ? 'an array' : typeof exported})`, "Export the settings: `export default defineSettings({ chartsGitUrl: 'git@github.com:org/charts' })`.");
-    return { settings: Object.freeze({ chartsGitUrl: '', fluxNamespace: DEFAULT_FLUX_NAMESPACE }), problems };
+    return { settings: NO_SETTINGS, problems };
   }
-  const known = ['chartsGitUrl', 'fluxNamespace'];
+  const known = ['chartsGitUrl', 'fluxNamespace', 'fluxGarbageCollection'];
   for (const key of Object.keys(exported)) {
     if (!known.includes(key)) add(key, 'is not a known setting', `Remove it or correct its spelling; the settings are ${known.join(', ')}. Values that environments share belong in a module of common/.`);
   }
@@ -86,12 +101,17 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
   if (typeof fluxNamespace !== 'string' || fluxNamespace.length > 63 || !DNS_LABEL.test(fluxNamespace)) {
     add('fluxNamespace', `${JSON.stringify(fluxNamespace)} is not a namespace name`, 'Use the namespace Flux runs in, e.g. "fluxcd": at most 63 lowercase letters, digits and "-".');
   }
+  const fluxGarbageCollection = own('fluxGarbageCollection') ?? false;
+  if (typeof fluxGarbageCollection !== 'boolean') {
+    add('fluxGarbageCollection', `must be true or false (got ${JSON.stringify(fluxGarbageCollection)})`, "Say whether the Flux daemon runs with --sync-garbage-collection (Flux v1's default: false).");
+  }
   const settings: Settings = Object.freeze({
     chartsGitUrl: typeof chartsGitUrl === 'string' ? chartsGitUrl : '',
     fluxNamespace: typeof fluxNamespace === 'string' ? fluxNamespace : DEFAULT_FLUX_NAMESPACE,
+    fluxGarbageCollection: fluxGarbageCollection === true,
   });
   return { settings, problems };
 }
 
 /** The settings of a project without a settings file. */
-export const NO_SETTINGS: Settings = Object.freeze({ chartsGitUrl: '', fluxNamespace: DEFAULT_FLUX_NAMESPACE });
+export const NO_SETTINGS: Settings = Object.freeze({ chartsGitUrl: '', fluxNamespace: DEFAULT_FLUX_NAMESPACE, fluxGarbageCollection: false });

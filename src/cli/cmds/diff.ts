@@ -1,0 +1,48 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../args';
+import { ExitWith, EXIT } from '../exit';
+
+interface DiffArgs extends GlobalArgs {
+  base?: string;
+  env?: string[];
+  out?: string;
+  format: 'text' | 'markdown' | 'json';
+  unified: boolean;
+  color: 'auto' | 'always' | 'never';
+}
+
+export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
+  command: 'diff',
+  describe: 'Show what synth would change, object by object and field by field, and what Flux will do (exit 1 when anything differs), writing nothing',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('base', {
+        type: 'string',
+        describe: 'Compare with dist/ as committed at this git ref (branch, tag or commit) instead of dist/ on disk',
+        requiresArg: true,
+      })
+      .option('env', { type: 'string', array: true, describe: 'Only this environment\'s files (repeatable)', requiresArg: true })
+      .option('out', { type: 'string', describe: 'Output folder', defaultDescription: 'dist', requiresArg: true })
+      .option('format', { choices: ['text', 'markdown', 'json'] as const, default: 'text' as const, describe: 'text for a terminal, markdown for a PR comment, json for tools' })
+      .option('unified', { type: 'boolean', default: false, describe: 'Add a unified YAML diff of each changed file (secrets masked)' })
+      .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, describe: 'Colour text output (auto: on a terminal, unless NO_COLOR is set)' })
+      .example('$0 diff', 'what npm run synth would change in dist/, and what Flux will do')
+      .example('$0 diff --base origin/main --format markdown', 'a pull request\'s effect, as a comment (even when its author forgot to run synth)'),
+  handler: (args) => {
+    const { diff } = require('../../commands/diff') as typeof import('../../commands/diff');
+    const format = require('../../review/format') as typeof import('../../review/format');
+    const report = diff({ environmentsDir: args.environments, outDir: args.out, environments: args.env, base: args.base });
+    const color = args.format === 'text' && (args.color === 'always' || (args.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR));
+    const { review, outDir, against } = report;
+    if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against));
+    else if (args.format === 'markdown') process.stdout.write(format.formatMarkdown(review, outDir, against));
+    else process.stdout.write(format.formatText(review, outDir, against, color));
+    if (args.unified) {
+      const unified = format.formatUnified(review, outDir, color);
+      if (args.format === 'markdown' && unified !== '') process.stdout.write('\n<details><summary>unified diff</summary>\n\n```diff\n' + unified + '```\n\n</details>\n');
+      else if (args.format !== 'json') process.stdout.write(unified);
+    }
+    const differs = review.changes.length + review.addedFiles.length + review.removedFiles.length + review.reformatted.length > 0;
+    if (differs) throw new ExitWith(EXIT.drift);
+  },
+};

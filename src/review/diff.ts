@@ -1,0 +1,176 @@
+/**
+ * The review engine: two versions of an output folder (relative path ->
+ * text) in, the changes Flux will see out, object by object and field by
+ * field. Pure: `diff` and `check` feed it files from disk, from git or from
+ * rendering.
+ *
+ * Objects are matched by apiVersion, kind, namespace and name across files:
+ * an object in another file than before is `moved`, not removed and added.
+ * Files whose text is the same on both sides are not even parsed.
+ */
+import { environmentOfPath, isGeneratedPath } from '../output/layout';
+import { compareCodePoints } from '../order';
+import { readManifests, type ManifestObject, type UnreadableFile } from './manifests';
+import { isSecretPath, maskSecrets } from './secrets';
+
+/** One field that differs. `path` is a list of keys (a key may hold dots) and array indexes. */
+export interface FieldChange {
+  readonly path: readonly (string | number)[];
+  /** The value before (absent: the field is new). Not given for a masked field. */
+  readonly before?: unknown;
+  /** The value after (absent: the field is gone). Not given for a masked field. */
+  readonly after?: unknown;
+  /** Set instead of `before`/`after` when the field is under a secret-looking key. */
+  readonly masked?: 'set' | 'changed' | 'removed';
+}
+
+export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved';
+
+/** One object that Flux will see differently. */
+export interface Change {
+  /** The environment the object's file belongs to (`releases/dev.yaml` -> `dev`), or `` for a file helmflux does not generate. */
+  readonly environment: string;
+  /** The object's file, relative to the output folder (after the change; before it, for a removal). */
+  readonly file: string;
+  /** For `moved` (and a changed object that also moved): the file it was in. */
+  readonly previousFile?: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly change: ChangeKind;
+  /** Whether applying it deletes or replaces something running (see the target's effects). */
+  readonly destructive: boolean;
+  /** What Flux (and the Helm operator) will do, in words. */
+  readonly reason: string;
+  /** For `changed`: every field that differs. */
+  readonly fields: readonly FieldChange[];
+  /** The objects themselves, for formats that show whole objects (`--unified`). Never serialized. */
+  readonly before?: ManifestObject;
+  readonly after?: ManifestObject;
+}
+
+/** What a target says a change does (`src/targets/flux-v1/effects.ts`). */
+export type Effects = (change: Omit<Change, 'destructive' | 'reason'>) => { destructive: boolean; reason: string };
+
+/** Everything that differs between two versions of an output folder. */
+export interface Review {
+  /** Destructive changes first, then by environment, file, kind and name. */
+  readonly changes: readonly Change[];
+  /** Files only in the new version, relative to the output folder. */
+  readonly addedFiles: readonly string[];
+  /** Files only in the old version. */
+  readonly removedFiles: readonly string[];
+  /** Files whose text differs but whose objects do not (the header, key order, quoting, comments). */
+  readonly reformatted: readonly string[];
+  /** Files that are not readable manifests, on either side. */
+  readonly unreadable: readonly UnreadableFile[];
+}
+
+/** Compares two versions of an output folder. */
+export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, effects: Effects): Review {
+  const oldFiles = new Map<string, string>();
+  const newFiles = new Map<string, string>();
+  for (const [file, text] of before) if (after.get(file) !== text) oldFiles.set(file, text);
+  for (const [file, text] of after) if (before.get(file) !== text) newFiles.set(file, text);
+  const old = readManifests(oldFiles);
+  const now = readManifests(newFiles);
+  const oldById = new Map(old.objects.map((o) => [o.identity, o]));
+  const newById = new Map(now.objects.map((o) => [o.identity, o]));
+
+  const changes: Change[] = [];
+  const touched = new Set<string>();
+  const add = (change: Omit<Change, 'destructive' | 'reason'>) => {
+    changes.push({ ...change, ...effects(change) });
+    touched.add(change.file);
+    if (change.previousFile) touched.add(change.previousFile);
+  };
+  for (const object of now.objects) {
+    const previous = oldById.get(object.identity);
+    const common = { environment: environmentOf(object.file), file: object.file, apiVersion: object.apiVersion, kind: object.kind, namespace: object.namespace, name: object.name };
+    if (previous === undefined) {
+      add({ ...common, change: 'added', fields: [], after: object });
+      continue;
+    }
+    const fields: FieldChange[] = [];
+    diffValues(previous.data, object.data, [], fields);
+    const moved = previous.file !== object.file;
+    if (fields.length === 0 && !moved) continue;
+    add({
+      ...common,
+      ...(moved ? { previousFile: previous.file } : {}),
+      change: fields.length === 0 ? 'moved' : 'changed',
+      fields,
+      before: previous,
+      after: object,
+    });
+  }
+  for (const object of old.objects) {
+    if (newById.has(object.identity)) continue;
+    add({
+      environment: environmentOf(object.file),
+      file: object.file,
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      namespace: object.namespace,
+      name: object.name,
+      change: 'removed',
+      fields: [],
+      before: object,
+    });
+  }
+  changes.sort(
+    (a, b) =>
+      Number(b.destructive) - Number(a.destructive) ||
+      compareCodePoints(a.environment, b.environment) ||
+      compareCodePoints(a.file, b.file) ||
+      compareCodePoints(a.kind, b.kind) ||
+      compareCodePoints(a.name, b.name),
+  );
+  const addedFiles = [...after.keys()].filter((f) => !before.has(f)).sort(compareCodePoints);
+  const removedFiles = [...before.keys()].filter((f) => !after.has(f)).sort(compareCodePoints);
+  const reformatted = [...newFiles.keys()].filter((f) => oldFiles.has(f) && !touched.has(f)).sort(compareCodePoints);
+  return { changes, addedFiles, removedFiles, reformatted, unreadable: [...old.unreadable, ...now.unreadable] };
+}
+
+function environmentOf(file: string): string {
+  return isGeneratedPath(file) ? environmentOfPath(file) : '';
+}
+
+/** Appends every difference between two JSON values, masking those under secret-looking keys. */
+export function diffValues(a: unknown, b: unknown, path: (string | number)[], out: FieldChange[]): void {
+  if (Object.is(a, b)) return;
+  const secret = isSecretPath(path);
+  if (isMapping(a) && isMapping(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compareCodePoints);
+    for (const key of keys) {
+      const has = [Object.prototype.hasOwnProperty.call(a, key), Object.prototype.hasOwnProperty.call(b, key)];
+      path.push(key);
+      if (has[0] && has[1]) diffValues(a[key], b[key], path, out);
+      else out.push(field([...path], has[0], a[key], has[1], b[key]));
+      path.pop();
+    }
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && !secret) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      path.push(i);
+      if (i < a.length && i < b.length) diffValues(a[i], b[i], path, out);
+      else out.push(field([...path], i < a.length, a[i], i < b.length, b[i]));
+      path.pop();
+    }
+    return;
+  }
+  if (JSON.stringify(a) === JSON.stringify(b)) return;
+  out.push(field([...path], true, a, true, b));
+}
+
+function field(path: (string | number)[], hadBefore: boolean, before: unknown, hasAfter: boolean, after: unknown): FieldChange {
+  if (isSecretPath(path)) return { path, masked: !hadBefore ? 'set' : !hasAfter ? 'removed' : 'changed' };
+  // A whole mapping added or removed may hold secret-looking keys of its own.
+  return { path, ...(hadBefore ? { before: maskSecrets(before) } : {}), ...(hasAfter ? { after: maskSecrets(after) } : {}) };
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

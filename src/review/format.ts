@@ -1,0 +1,224 @@
+/**
+ * A review, written for people and programs: `text` for a terminal,
+ * `markdown` for a pull request comment or a CI step summary, `json` for
+ * tools, and a unified YAML diff per file (`--unified`). Every format masks
+ * values under secret-looking keys (`secrets.ts`).
+ */
+import { stringify } from 'yaml';
+import { compareCodePoints } from '../order';
+import { fieldPath } from '../problems';
+import type { Change, FieldChange, Review } from './diff';
+import { maskSecrets } from './secrets';
+
+/** GitHub's limit for a comment; the markdown is cut below it, with a note. */
+export const MARKDOWN_LIMIT = 65_536;
+
+const ARROW = '→';
+
+/** A field's path as text: `spec.values.ingress.annotations["kubernetes.io/ingress.class"]`. */
+export function pathText(path: readonly (string | number)[]): string {
+  return path.reduce<string>((text, key) => fieldPath(text, key), '');
+}
+
+/** A value as one line of text (JSON, so a string stays distinguishable from a number). */
+function valueText(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** One field's change in one line: `spec.values.replicaCount: 3 → 4`. */
+export function fieldLine(f: FieldChange): string {
+  const at = pathText(f.path);
+  if (f.masked) return `${at}: (${f.masked})`;
+  if (!('before' in f)) return `${at}: (new) ${valueText(f.after)}`;
+  if (!('after' in f)) return `${at}: ${valueText(f.before)} (removed)`;
+  return `${at}: ${valueText(f.before)} ${ARROW} ${valueText(f.after)}`;
+}
+
+export function objectName(c: Change): string {
+  return `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`;
+}
+
+interface Colors {
+  readonly red: (s: string) => string;
+  readonly green: (s: string) => string;
+  readonly yellow: (s: string) => string;
+  readonly bold: (s: string) => string;
+}
+
+export function colors(enabled: boolean): Colors {
+  const wrap = (code: string) => (s: string) => (enabled ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return { red: wrap('31'), green: wrap('32'), yellow: wrap('33'), bold: wrap('1') };
+}
+
+/** The summary line every format ends or starts with. */
+export function summaryLine(r: Review): string {
+  const destructive = r.changes.filter((c) => c.destructive).length;
+  const environments = new Set(r.changes.map((c) => c.environment)).size;
+  if (r.changes.length === 0) return 'no changes';
+  return `${r.changes.length} ${r.changes.length === 1 ? 'change' : 'changes'} (${destructive} destructive) in ${environments} ${environments === 1 ? 'environment' : 'environments'}`;
+}
+
+/** Aligned text for a terminal, destructive changes first. */
+export function formatText(r: Review, outDir: string, against: string, color: boolean): string {
+  const c = colors(color);
+  const lines: string[] = [`helmflux diff: what synth would write, against ${against}`, ''];
+  for (const change of r.changes) {
+    const label = change.change.toUpperCase().padEnd(7);
+    const mark = change.destructive ? c.red(c.bold('DESTRUCTIVE ')) : '';
+    const paint = change.change === 'added' ? c.green : change.change === 'removed' ? c.red : c.yellow;
+    const where = change.previousFile ? `${outDir}/${change.previousFile} ${ARROW} ${outDir}/${change.file}` : `${outDir}/${change.file}`;
+    lines.push(`${mark}${paint(label)} ${objectName(change)}  (${where})`);
+    lines.push(`        ${change.reason}`);
+    for (const f of change.fields) lines.push(`        ${fieldLine(f)}`);
+  }
+  for (const f of r.addedFiles) lines.push(`${c.green('new file')} ${outDir}/${f}`);
+  for (const f of r.removedFiles) lines.push(`${c.red('removed file')} ${outDir}/${f}`);
+  for (const f of r.reformatted) lines.push(`reformatted ${outDir}/${f} (no object changes: only layout, key order, quoting or comments differ)`);
+  for (const u of r.unreadable) lines.push(`${c.yellow('unreadable')} ${outDir}/${u.file}: ${u.reason}`);
+  if (lines.length > 2) lines.push('');
+  lines.push(summaryLine(r));
+  return lines.join('\n') + '\n';
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
+}
+
+/** Markdown for a pull request: a summary table by environment, destructive changes, then one section per environment. */
+export function formatMarkdown(r: Review, outDir: string, against: string, limit = MARKDOWN_LIMIT): string {
+  const out: string[] = [`### helmflux diff: ${escapeCell(summaryLine(r))}`, '', `What \`helmflux synth\` writes, against ${escapeCell(against)}.`, ''];
+  if (r.changes.length > 0) {
+    const byEnv = new Map<string, Change[]>();
+    for (const ch of r.changes) byEnv.set(ch.environment, [...(byEnv.get(ch.environment) ?? []), ch]);
+    const envs = [...byEnv.keys()].sort(compareCodePoints);
+    const label = (e: string) => (e === '' ? '(not generated)' : e);
+    out.push('| environment | added | changed | moved | removed | destructive |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const e of envs) {
+      const list = byEnv.get(e)!;
+      const n = (k: string) => list.filter((x) => x.change === k).length;
+      const d = list.filter((x) => x.destructive).length;
+      out.push(`| ${escapeCell(label(e))} | ${n('added')} | ${n('changed')} | ${n('moved')} | ${n('removed')} | ${d > 0 ? `**${d}** ⚠️` : '0'} |`);
+    }
+    out.push('');
+    const destructive = r.changes.filter((x) => x.destructive);
+    if (destructive.length > 0) {
+      out.push('#### ⚠️ Destructive', '');
+      for (const ch of destructive) out.push(`- **${ch.change}** \`${escapeCell(objectName(ch))}\` (${escapeCell(label(ch.environment))}): ${escapeCell(ch.reason)}`);
+      out.push('');
+    }
+    for (const e of envs) {
+      out.push(`<details><summary><b>${escapeCell(label(e))}</b>: ${byEnv.get(e)!.length} ${byEnv.get(e)!.length === 1 ? 'change' : 'changes'}</summary>`, '');
+      for (const ch of byEnv.get(e)!) {
+        out.push(`**${ch.destructive ? '⚠️ destructive ' : ''}${ch.change}** \`${escapeCell(objectName(ch))}\` in \`${escapeCell(`${outDir}/${ch.file}`)}\`${ch.previousFile ? ` (was \`${escapeCell(`${outDir}/${ch.previousFile}`)}\`)` : ''}: ${escapeCell(ch.reason)}`, '');
+        if (ch.fields.length > 0) {
+          out.push('| field | before | after |', '| --- | --- | --- |');
+          for (const f of ch.fields) {
+            const [before, after] = f.masked
+              ? [f.masked === 'set' ? '' : '(hidden)', f.masked === 'removed' ? '' : `(${f.masked})`]
+              : ['before' in f ? `\`${escapeCell(JSON.stringify(f.before))}\`` : '(none)', 'after' in f ? `\`${escapeCell(JSON.stringify(f.after))}\`` : '(removed)'];
+            out.push(`| \`${escapeCell(pathText(f.path))}\` | ${before} | ${after} |`);
+          }
+          out.push('');
+        }
+      }
+      out.push('</details>', '');
+    }
+  }
+  const files = [
+    ...r.addedFiles.map((f) => `- new file \`${outDir}/${f}\``),
+    ...r.removedFiles.map((f) => `- removed file \`${outDir}/${f}\``),
+    ...r.unreadable.map((u) => `- unreadable \`${outDir}/${u.file}\`: ${escapeCell(u.reason)}`),
+  ];
+  if (files.length > 0) out.push('#### Files', '', ...files, '');
+  let text = out.join('\n');
+  if (text.length > limit) {
+    const note = `\n\n_Cut here to stay under GitHub's ${limit.toLocaleString('en-US')}-character limit: run \`helmflux diff\` for the rest._\n`;
+    text = text.slice(0, limit - note.length - 20);
+    // Never leave an open <details>: close it after the last whole line.
+    text = text.slice(0, text.lastIndexOf('\n'));
+    if (text.lastIndexOf('<details>') > text.lastIndexOf('</details>')) text += '\n\n</details>';
+    text += note;
+  }
+  return text.endsWith('\n') ? text : text + '\n';
+}
+
+/** One change as JSON (`diff --format json`, `check --json`). */
+export function changeJson(ch: Change, outDir: string): object {
+  return {
+    environment: ch.environment,
+    file: `${outDir}/${ch.file}`,
+    ...(ch.previousFile ? { previousFile: `${outDir}/${ch.previousFile}` } : {}),
+    apiVersion: ch.apiVersion,
+    kind: ch.kind,
+    namespace: ch.namespace,
+    name: ch.name,
+    change: ch.change,
+    destructive: ch.destructive,
+    reason: ch.reason,
+    fields: ch.fields.map((f) => ({ path: f.path, ...(f.masked ? { masked: f.masked } : { ...('before' in f ? { before: f.before } : {}), ...('after' in f ? { after: f.after } : {}) }) })),
+  };
+}
+
+/** JSON for tools: the documented shape (README, "Reviewing a pull request"). */
+export function formatJson(r: Review, outDir: string, against: string): string {
+  return (
+    JSON.stringify(
+      {
+        against,
+        outDir,
+        summary: summaryLine(r),
+        changes: r.changes.map((ch) => changeJson(ch, outDir)),
+        addedFiles: r.addedFiles.map((f) => `${outDir}/${f}`),
+        removedFiles: r.removedFiles.map((f) => `${outDir}/${f}`),
+        unreadable: r.unreadable.map((u) => ({ file: `${outDir}/${u.file}`, reason: u.reason })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** A unified diff of each changed file's objects as YAML, secrets masked (the files' own text is never shown). */
+export function formatUnified(r: Review, outDir: string, color: boolean): string {
+  const c = colors(color);
+  const byFile = new Map<string, { before: string[]; after: string[] }>();
+  const yamlOf = (data: unknown) => stringify(maskSecrets(data), { lineWidth: 0, sortMapEntries: true });
+  for (const ch of r.changes) {
+    for (const [side, object] of [['before', ch.before], ['after', ch.after]] as const) {
+      if (object === undefined) continue;
+      const entry = byFile.get(object.file) ?? { before: [], after: [] };
+      entry[side].push(`---\n${yamlOf(object.data)}`);
+      byFile.set(object.file, entry);
+    }
+  }
+  const out: string[] = [];
+  for (const file of [...byFile.keys()].sort(compareCodePoints)) {
+    const { before, after } = byFile.get(file)!;
+    const a = before.join('').split('\n').slice(0, -1);
+    const b = after.join('').split('\n').slice(0, -1);
+    out.push(c.bold(`--- ${outDir}/${file} (before)`), c.bold(`+++ ${outDir}/${file} (after)`));
+    for (const line of lineDiff(a, b)) out.push(line.startsWith('-') ? c.red(line) : line.startsWith('+') ? c.green(line) : line);
+  }
+  return out.length > 0 ? out.join('\n') + '\n' : '';
+}
+
+/** A plain line diff (longest common subsequence), every line marked ' ', '-' or '+'. */
+function lineDiff(a: readonly string[], b: readonly string[]): string[] {
+  const n = a.length;
+  const m = b.length;
+  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      out.push(` ${a[i]}`);
+      i++;
+      j++;
+    } else if (j < m && (i === n || lcs[i][j + 1] > lcs[i + 1][j])) out.push(`+${b[j++]}`);
+    else out.push(`-${a[i++]}`);
+  }
+  return out;
+}
