@@ -113,6 +113,33 @@ export const environmentSchema = {
             additionalProperties: false,
             properties: {
               automated: { type: 'boolean', 'x-fix': 'Use true or false.' },
+              locked: { type: 'boolean', 'x-fix': 'Use true or false.' },
+              lockedMessage: { type: 'string', 'x-fix': 'Say why the release is locked, as a string.' },
+              lockedUser: { type: 'string', 'x-fix': 'Name who locked the release, as a string.' },
+              ignore: { type: 'boolean', 'x-fix': 'Use true or false.' },
+              containers: {
+                type: 'object',
+                propertyNames: {
+                  type: 'string',
+                  maxLength: 63,
+                  pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+                  'x-fix': 'Use the container name Flux uses: chart-image, or a top-level values key (letters, digits, "-", "_", ".").',
+                },
+                additionalProperties: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: {
+                    filter: {
+                      type: 'string',
+                      pattern: '^(glob|semver|regex|regexp):',
+                      'x-fix': 'Write the filter as Flux does: glob:<pattern>, semver:<constraint>, regex:<pattern> or regexp:<pattern>, e.g. "glob:v*".',
+                    },
+                    repository: { type: 'string', minLength: 1, pattern: '^[^.\\s]+(\\.[^.\\s]+)*$', 'x-fix': 'Use a dot path under values, e.g. "app.image.repository".' },
+                    tag: { type: 'string', minLength: 1, pattern: '^[^.\\s]+(\\.[^.\\s]+)*$', 'x-fix': 'Use a dot path under values, e.g. "app.image.tag".' },
+                    registry: { type: 'string', minLength: 1, pattern: '^[^.\\s]+(\\.[^.\\s]+)*$', 'x-fix': 'Use a dot path under values, e.g. "app.image.registry".' },
+                  },
+                },
+              },
             },
           },
           labels,

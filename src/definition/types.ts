@@ -90,15 +90,66 @@ export type ChartSource = GitChartSource | HelmRepositoryChartSource;
 /** The annotation `flux.automated` sets on a HelmRelease. */
 export const AUTOMATED_ANNOTATION = 'fluxcd.io/automated';
 
+/**
+ * Which image tags Flux's automation may move a container to, written as
+ * Flux's own annotation value: `glob:` (only `*` is special), `semver:` (a
+ * Masterminds semver v3 constraint, e.g. `semver:~1.2`), `regex:` or
+ * `regexp:` (Go's RE2 syntax, unanchored).
+ * @see https://docs.fluxcd.io/en/1.21.1/references/fluxctl/#using-annotations
+ */
+export type ImageFilter = `glob:${string}` | `semver:${string}` | `regex:${string}` | `regexp:${string}`;
+
+/** Image automation of one container of a release (a `filter.fluxcd.io/<container>` and its path annotations). */
+export interface ContainerAutomation {
+  /**
+   * The tags Flux may move this container to (`filter.fluxcd.io/<container>`).
+   * @default - `glob:*`, as Flux: every tag
+   */
+  readonly filter?: ImageFilter;
+  /** Where the image repository is, as a dot path under `values` (`repository.fluxcd.io/<container>`), for images outside Flux's usual `image` shapes. */
+  readonly repository?: string;
+  /** Where the tag is, as a dot path under `values` (`tag.fluxcd.io/<container>`). */
+  readonly tag?: string;
+  /** Where the registry is, as a dot path under `values` (`registry.fluxcd.io/<container>`). */
+  readonly registry?: string;
+}
+
 /** The settings the Flux daemon reads from a release's annotations. */
 export interface FluxSettings {
   /**
    * Let Flux's image automation update this release's chart images in git
-   * (the `fluxcd.io/automated: "true"` annotation).
+   * (the `fluxcd.io/automated: "true"` annotation). Every container of an
+   * automated release is Flux's to update, filtered or not.
    * @default false
    * @see https://docs.fluxcd.io/en/1.21.1/references/automated-image-update/
    */
   readonly automated?: boolean;
+
+  /**
+   * Stop Flux from changing this release (`fluxcd.io/locked: "true"`), e.g. during an incident.
+   * @default false
+   */
+  readonly locked?: boolean;
+
+  /** Why it is locked (`fluxcd.io/locked_msg`). Only with `locked`. */
+  readonly lockedMessage?: string;
+
+  /** Who locked it (`fluxcd.io/locked_user`). Only with `locked`. */
+  readonly lockedUser?: string;
+
+  /**
+   * Have Flux ignore this release altogether (`fluxcd.io/ignore: "true"`).
+   * @default false
+   */
+  readonly ignore?: boolean;
+
+  /**
+   * Image automation per container: `chart-image` for `values.image`, or the
+   * top-level values key whose mapping holds `image` (e.g. `nginx` for
+   * `values.nginx.image`), or a name of your own with `repository`/`tag` paths.
+   * @default - no filters: `glob:*` for every container when automated
+   */
+  readonly containers?: Readonly<Record<string, ContainerAutomation>>;
 }
 
 /** One Helm release of an environment, written as a Flux `HelmRelease` (helm.fluxcd.io/v1). */

@@ -9,7 +9,8 @@
  *   release name the operator derives, uniqueness across files, and values
  *   that are not JSON data.
  */
-import { AUTOMATED_ANNOTATION, type EnvironmentDefinition, type ReleaseDefinition } from './types';
+import { automationAnnotations, CHART_IMAGE, filterProblem, valuesContainers } from '../targets/flux-v1/automation';
+import { type EnvironmentDefinition, type ReleaseDefinition } from './types';
 import { MAX_VALUES_BYTES, MAX_VALUES_DEPTH } from './normalize';
 import { DNS_LABEL, environmentSchema } from './schema';
 import type { LoadedEnvironment, SourceInfo } from '../load/loader';
@@ -149,19 +150,83 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
     } else releaseNames.set(releaseName, i);
 
     checkChart(release, `${at}.chart`, add);
-    if (release.flux !== undefined && release.annotations?.[AUTOMATED_ANNOTATION] !== undefined) {
-      add(
-        `${at}.annotations["${AUTOMATED_ANNOTATION}"]`,
-        'is set by flux.automated',
-        `Remove the annotation and use flux: { automated: true } instead.`,
-      );
-    }
+    checkAutomation(release, at, add);
     if (release.values !== undefined) checkValues(release.values, `${at}.values`, add);
   });
   return problems;
 }
 
 type Add = (field: string, message: string, fix: string) => void;
+
+/** The `flux` field that writes each automation annotation, for messages. */
+function fluxField(key: string): string {
+  const simple: Record<string, string> = {
+    'fluxcd.io/automated': 'flux.automated',
+    'fluxcd.io/locked': 'flux.locked',
+    'fluxcd.io/locked_msg': 'flux.lockedMessage',
+    'fluxcd.io/locked_user': 'flux.lockedUser',
+    'fluxcd.io/ignore': 'flux.ignore',
+  };
+  if (simple[key]) return simple[key];
+  const [prefix, container] = key.split('/');
+  return `flux.containers${fieldPath('', container).replace(/^([^[])/, '.$1')}.${prefix.split('.')[0]}`;
+}
+
+/**
+ * Flux's image automation of one release: annotations given twice, filters
+ * Flux would read as "every tag", filters of containers the values do not
+ * have, and tags Flux would not update (not strings).
+ */
+function checkAutomation(release: ReleaseDefinition, at: string, add: Add): void {
+  const flux = release.flux;
+  const written = automationAnnotations(flux);
+  const annotations = release.annotations ?? {};
+  for (const key of Object.keys(written)) {
+    if (Object.prototype.hasOwnProperty.call(annotations, key)) {
+      add(fieldPath(`${at}.annotations`, key), `is set by ${fluxField(key)}`, `Remove the annotation and keep ${fluxField(key)}.`);
+    }
+  }
+  if (flux !== undefined && !flux.locked && (flux.lockedMessage !== undefined || flux.lockedUser !== undefined)) {
+    add(`${at}.flux.${flux.lockedMessage !== undefined ? 'lockedMessage' : 'lockedUser'}`, 'is given without locked: true', 'Set locked: true, or remove it.');
+  }
+  // Filters and paths, typed or given as raw annotations (hand-written repositories port unchanged).
+  const all = { ...annotations, ...written };
+  const fieldOf = (key: string) => (Object.prototype.hasOwnProperty.call(written, key) ? `${at}.${fluxField(key)}` : fieldPath(`${at}.annotations`, key));
+  const known = new Set(valuesContainers(release.values));
+  for (const key of Object.keys(all)) if (key.startsWith('repository.fluxcd.io/')) known.add(key.slice('repository.fluxcd.io/'.length));
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith('filter.fluxcd.io/')) continue;
+    const container = key.slice('filter.fluxcd.io/'.length);
+    const problem = filterProblem(value);
+    if (problem) add(fieldOf(key), `${JSON.stringify(value)} ${problem}, and Flux would then update to every tag`, 'Fix the filter, e.g. "glob:v*", "semver:~1.2" or "regex:^v[0-9]+$".');
+    if (!known.has(container)) {
+      const have = [...known];
+      add(
+        fieldOf(key),
+        `filters container "${container}", which the values do not have`,
+        have.length > 0
+          ? `Use one of the release's containers: ${have.join(', ')}.`
+          : `Add the image to values (values.image for "${CHART_IMAGE}", values.<name>.image for a container <name>), or give its path with flux.containers.${container}.repository.`,
+      );
+    }
+  }
+  if (flux?.automated && release.values !== undefined) {
+    const values = release.values as Record<string, unknown>;
+    const images: [string, unknown][] = known.has(CHART_IMAGE) ? [['values', values]] : [];
+    for (const container of valuesContainers(release.values)) if (container !== CHART_IMAGE) images.push([fieldPath('values', container), values[container]]);
+    for (const [where, holder] of images) {
+      const h = holder as Record<string, unknown>;
+      const image = h.image;
+      const tags: [string, unknown][] = [[`${where}.tag`, image !== null && typeof image === 'object' ? undefined : h.tag]];
+      if (image !== null && typeof image === 'object' && !Array.isArray(image)) tags.push([`${where}.image.tag`, (image as Record<string, unknown>).tag]);
+      for (const [field, tag] of tags) {
+        if (typeof tag === 'number' || typeof tag === 'boolean') {
+          add(`${at}.${field}`, `is ${JSON.stringify(tag)}, not a string: Flux updates only tags written as strings`, `Quote it: '${String(tag)}'.`);
+        }
+      }
+    }
+  }
+}
 
 /** Points at the first character a DNS label cannot hold, when it may look like one that can (e.g. a Cyrillic "е"). */
 function strangeCharacter(name: string): string {

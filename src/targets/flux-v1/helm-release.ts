@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AUTOMATED_ANNOTATION, isGitChart, type HelmValues, type ReleaseDefinition } from '../../definition/types';
+import { isGitChart, type HelmValues, type ReleaseDefinition } from '../../definition/types';
+import { automationAnnotations } from './automation';
 import { HelmRelease, HelmReleaseSpecHelmVersion, type HelmReleaseProps } from '../../imports/helm.fluxcd.io';
 
 export interface FluxHelmReleaseProps {
@@ -50,8 +51,7 @@ export class FluxHelmRelease extends Construct {
   public constructor(scope: Construct, id: string, props: FluxHelmReleaseProps) {
     super(scope, id);
     const { release, namespace } = props;
-    const annotations: Record<string, string> = { ...release.annotations };
-    if (release.flux?.automated) annotations[AUTOMATED_ANNOTATION] = 'true';
+    const annotations: Record<string, string> = { ...release.annotations, ...automationAnnotations(release.flux) };
     const chart = release.chart;
     this.apiObject = new HelmReleaseWithValues(this, 'Resource', {
       metadata: { name: release.name, namespace },

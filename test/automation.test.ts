@@ -1,0 +1,151 @@
+/**
+ * Flux v1 image automation: helmflux reads filters as Flux does, checked
+ * against the Go libraries Flux uses (Debian's golang-github-masterminds-semver-dev
+ * and golang-github-ryanuber-go-glob-dev, and Go's regexp), and the typed
+ * settings render to Flux's annotations, through the real CLI.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import * as YAML from 'yaml';
+import { filterMatches, filterProblem } from '../src/targets/flux-v1/automation';
+import { environmentSource, REPO, runCli, tempProject } from './helpers';
+
+const GOPATH = '/usr/share/gocode';
+
+function skipGo(): string | false {
+  const missing =
+    spawnSync('go', ['version']).status !== 0
+      ? 'go is not installed'
+      : !fs.existsSync(path.join(GOPATH, 'src', 'github.com', 'Masterminds', 'semver')) || !fs.existsSync(path.join(GOPATH, 'src', 'github.com', 'ryanuber', 'go-glob'))
+        ? 'the Go filter libraries are not installed'
+        : undefined;
+  if (missing === undefined) return false;
+  if (process.env.CI) throw new Error(`${missing}: install golang-go golang-github-masterminds-semver-dev golang-github-ryanuber-go-glob-dev (.ci/run does)`);
+  return `${missing} (apt-get install golang-go golang-github-masterminds-semver-dev golang-github-ryanuber-go-glob-dev)`;
+}
+
+/** Flux's own reading of filters: test/flux-filters/main.go. */
+function goFilters(requests: { filter: string; tags: string[] }[]): { valid: boolean; matches: boolean[] }[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helmflux-filters-'));
+  try {
+    return JSON.parse(
+      execFileSync('go', ['run', '.'], {
+        cwd: path.join(REPO, 'test', 'flux-filters'),
+        input: JSON.stringify(requests),
+        encoding: 'utf8',
+        env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '', GOPROXY: 'off', GOCACHE: path.join(dir, 'cache') },
+      }),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const TAGS = ['v0.0.1', 'v0.0.2', 'latest', 'v1.2.3', '1.2.3', 'V1', 'v10', 'main-abc123', '', 'v1.2.3-rc.1', 'x*y', 'a.b'];
+const FILTERS = [
+  'glob:*', 'glob:v*', 'glob:v*.*', 'glob:*-*', 'glob:', 'glob:v0.0.?', 'glob:[v]*', 'glob:**', 'glob:x*y', 'glob:a.b', 'glob:*.b*',
+  'semver:>= 1.2, < 3.0.0', 'semver:!=1.2.3', 'semver:~1.2', 'semver:^1', 'semver:1.x', 'semver:1.2 - 1.4', 'semver:>=1 || <0.5',
+  'semver:*', 'semver:v1.2.3', 'semver:=> 1.0', 'semver:~> 2.1', 'semver:1.2.3-rc.1', 'semver:', 'semver:latest', 'semver:>= 1.2,, < 3',
+  'semver:1.2.3.4', 'semver:>>1', 'semver:1.2.3-01', 'semver:1|2', 'semver:99999999999999999999', 'semver:>=1.0 <2.0', 'semver: ~1.2 ',
+  'regex:^v[0-9]+$', 'regex:^v[0-9+$', 'regexp:^main-[a-f0-9]+$', 'regex:(?=v)v', 'regex:v\\d+', 'regex:^(a|b)*$', 'regex:\\p{Greek}', 'regex:x{1001}',
+  'regexp:[[:alpha:]]', 'regex:(?i)v1', 'regex:a**', 'regex:\\8',
+];
+
+describe('image filters, as Flux v1 reads them', () => {
+  it('are valid exactly when Flux\'s libraries accept them', { skip: skipGo() }, () => {
+    const answers = goFilters(FILTERS.map((filter) => ({ filter, tags: TAGS })));
+    const wrong = FILTERS.filter((filter, i) => (filterProblem(filter) === undefined) !== answers[i].valid);
+    assert.deepEqual(wrong, [], 'filters whose validity differs from Flux\'s');
+  });
+
+  it('match exactly the tags Flux\'s glob and regex match', { skip: skipGo() }, () => {
+    const answers = goFilters(FILTERS.map((filter) => ({ filter, tags: TAGS })));
+    FILTERS.forEach((filter, i) => {
+      if (filter.startsWith('semver:') || !answers[i].valid) return;
+      assert.deepEqual(TAGS.map((tag) => filterMatches(filter, tag)), answers[i].matches, filter);
+    });
+  });
+});
+
+describe('typed image automation', () => {
+  const chart = { git: 'git@github.com:org/charts', path: 'charts/web', ref: 'main' };
+
+  it('renders every setting to Flux\'s annotation, and reads a raw filter annotation as typed', () => {
+    const project = tempProject({
+      'dev.ts': environmentSource({
+        namespace: { name: 'develop' },
+        releases: [
+          {
+            name: 'web',
+            chart,
+            values: { image: { repository: 'org/web', tag: 'v1' }, sidecar: { image: 'org/side:v2' }, custom: { repo: 'org/custom', version: 'v3' } },
+            flux: {
+              automated: true,
+              locked: true,
+              lockedMessage: 'incident 42',
+              lockedUser: 'ops',
+              containers: { 'chart-image': { filter: 'semver:~1.2' }, mine: { filter: 'glob:v*', repository: 'custom.repo', tag: 'custom.version' } },
+            },
+            annotations: { 'filter.fluxcd.io/sidecar': 'regex:^v[0-9]+$' },
+          },
+        ],
+      }),
+    });
+    const result = runCli(['synth'], { cwd: project.root });
+    assert.equal(result.status, 0, result.stderr);
+    const release = YAML.parse(fs.readFileSync(path.join(project.dist, 'releases', 'dev.yaml'), 'utf8'));
+    assert.deepEqual(release.metadata.annotations, {
+      'filter.fluxcd.io/chart-image': 'semver:~1.2',
+      'filter.fluxcd.io/mine': 'glob:v*',
+      'filter.fluxcd.io/sidecar': 'regex:^v[0-9]+$',
+      'fluxcd.io/automated': 'true',
+      'fluxcd.io/locked': 'true',
+      'fluxcd.io/locked_msg': 'incident 42',
+      'fluxcd.io/locked_user': 'ops',
+      'repository.fluxcd.io/mine': 'custom.repo',
+      'tag.fluxcd.io/mine': 'custom.version',
+    });
+  });
+
+  it('refuses, naming the field: an invalid filter (which Flux would read as every tag), a filter of a container the values lack, a tag that is not a string, an annotation given twice', () => {
+    const project = tempProject({
+      'dev.ts': environmentSource({
+        namespace: { name: 'develop' },
+        releases: [
+          {
+            name: 'web',
+            chart,
+            values: { image: { repository: 'org/web', tag: 1.1 } },
+            flux: { automated: true, containers: { 'chart-image': { filter: 'regex:^v[0-9+$' }, worker: { filter: 'glob:v*' } } },
+            annotations: { 'fluxcd.io/automated': 'true', 'filter.fluxcd.io/other': 'semver:>>1' },
+          },
+        ],
+      }),
+    });
+    const result = runCli(['validate'], { cwd: project.root });
+    assert.equal(result.status, 2);
+    const lines = result.stderr.split('\n');
+    const has = (start: string) => assert.ok(lines.some((l) => l.startsWith(start)), `${start}\nin:\n${result.stderr}`);
+    has('environments/dev.ts: releases[0].flux.containers["chart-image"].filter: "regex:^v[0-9+$" is not a valid RE2 regular expression (error parsing regexp: missing closing ]: `[0-9+$`), and Flux would then update to every tag.');
+    has('environments/dev.ts: releases[0].flux.containers.worker.filter: filters container "worker", which the values do not have. Use one of the release\'s containers: chart-image.');
+    has('environments/dev.ts: releases[0].annotations["filter.fluxcd.io/other"]: "semver:>>1" is not a valid semver constraint');
+    has('environments/dev.ts: releases[0].values.image.tag: is 1.1, not a string: Flux updates only tags written as strings. Quote it: \'1.1\'.');
+    has('environments/dev.ts: releases[0].annotations["fluxcd.io/automated"]: is set by flux.automated. Remove the annotation and keep flux.automated.');
+  });
+
+  it('gives the seed\'s dev environment the post\'s automation: chart-image filtered by glob:v*, at v0.0.1', () => {
+    const release = YAML.parse(fs.readFileSync(path.join(REPO, 'dist', 'releases', 'dev.yaml'), 'utf8'));
+    assert.equal(release.metadata.annotations['filter.fluxcd.io/chart-image'], 'glob:v*');
+    assert.deepEqual(release.spec.values.image, { repository: 'fontanillamiguel/apache', tag: 'v0.0.1' });
+    // The dev environment, with regex:^v[0-9+$ as its filter, fails validate.
+    const project = tempProject({ 'dev.ts': fs.readFileSync(path.join(REPO, 'environments', 'dev.ts'), 'utf8').replace("'glob:v*'", "'regex:^v[0-9+$'") });
+    fs.mkdirSync(path.join(project.root, 'common'));
+    fs.cpSync(path.join(REPO, 'common'), path.join(project.root, 'common'), { recursive: true });
+    fs.copyFileSync(path.join(REPO, 'helmflux.settings.ts'), path.join(project.root, 'helmflux.settings.ts'));
+    assert.equal(runCli(['validate'], { cwd: project.root }).status, 2);
+  });
+});
