@@ -18,7 +18,7 @@ export function skipRuamel(): string | false {
   return "ruamel.yaml is missing (apt-get install python3-ruamel.yaml)";
 }
 
-/** Rewrites a HelmRelease file as Flux v1's auto-release does, setting its chart image. */
-export function fluxV1Rewrite(file: string, release: string, repository: string, tag: string): void {
-  execFileSync(PYTHON, [path.join(REPO, 'test', 'ruamel', 'flux_v1_rewrite.py'), file, release, repository, tag], { stdio: ['ignore', 'ignore', 'inherit'] });
+/** Rewrites a HelmRelease file as Flux v1's auto-release does, setting the image of a container (`chart-image` by default). */
+export function fluxV1Rewrite(file: string, release: string, repository: string, tag: string, container = 'chart-image'): void {
+  execFileSync(PYTHON, [path.join(REPO, 'test', 'ruamel', 'flux_v1_rewrite.py'), file, release, repository, tag, container], { stdio: ['ignore', 'ignore', 'inherit'] });
 }

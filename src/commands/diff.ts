@@ -17,6 +17,7 @@ import { manifestFiles } from '../output/writer';
 import { InputError } from '../problems';
 import { review, type Review } from '../review/diff';
 import { fluxV1Effects } from '../targets/flux-v1/effects';
+import { keepFluxUpdates, type KeptValue } from '../targets/flux-v1/keep';
 
 export interface DiffOptions extends ProjectOptions {
   /**
@@ -36,6 +37,8 @@ export interface DiffOptions extends ProjectOptions {
 
 export interface DiffReport {
   readonly review: Review;
+  /** Tags Flux's image automation committed into dist/, which synth keeps (so they are no difference). */
+  readonly kept: readonly KeptValue[];
   /** The output folder as shown to the user. */
   readonly outDir: string;
   /** What was compared against: `dist/ on disk` or `dist/ at <ref>`. */
@@ -53,12 +56,16 @@ export function diff(options: DiffOptions = {}): DiffReport {
   const onDisk = readFolder(resolved.dir);
   const before = options.base === undefined ? onDisk : readGitFolder(project.root, resolved.dir, options.base);
   // After synth: what it writes, and the other files it leaves where they are.
+  // Tags Flux's image automation committed into dist/ (on disk) stay, as synth keeps them.
+  const automated = new Map([...onDisk].filter(([file, text]) => file.startsWith('releases/') && text.includes('fluxcd.io/automated')));
+  const { files: rendered, kept } = keepFluxUpdates(synthesis.files, automated);
   const after = new Map<string, string>();
-  for (const file of synthesis.files) after.set(file.path, file.text);
+  for (const file of rendered) after.set(file.path, file.text);
   for (const [file, text] of onDisk) if (!isGeneratedPath(file)) after.set(file, text);
   const inScope = (file: string) => scope === undefined || (isGeneratedPath(file) && scope.has(environmentOfPath(file)));
   const pick = (files: ReadonlyMap<string, string>) => new Map([...files].filter(([file]) => inScope(file)));
   return {
+    kept: kept.filter((k) => inScope(k.file)),
     review: review(pick(before), pick(after), fluxV1Effects(project.settings.settings)),
     outDir: outDisplay,
     against: options.base === undefined ? `${outDisplay}/ on disk` : `${outDisplay}/ at ${options.base}`,

@@ -13,6 +13,8 @@ import { LEGACY_RECORD_FILE } from '../output/layout';
 import { applyPlan, planWrite } from '../output/writer';
 import { review, type Review } from '../review/diff';
 import { fluxV1Effects } from '../targets/flux-v1/effects';
+import { keepFluxUpdates, type KeptValue, type NotKept } from '../targets/flux-v1/keep';
+import type { RenderedFile } from '../output/layout';
 
 export interface SynthOptions extends ProjectOptions {
   /**
@@ -58,6 +60,10 @@ export interface SynthReport {
    * every module an environment or the settings imported. `--watch` watches them.
    */
   readonly inputFolders: readonly string[];
+  /** Tags Flux's image automation committed into the output folder, kept instead of the definition's. */
+  readonly kept: readonly KeptValue[];
+  /** Tags Flux committed that synth could not check against their filter (the definition's were written). */
+  readonly notKept: readonly NotKept[];
 }
 
 /** Validates everything and plans the write; shared by `synth` (which carries the plan out) and `check`. */
@@ -70,15 +76,17 @@ function prepareWrite(options: SynthOptions) {
   const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display, project.settings.key);
   const synthesis = synthesize(project, { cache, threads: options.threads ?? defaultThreads() });
   const scope = selectEnvironments(synthesis.environments, options.environments);
-  const files = synthesis.files.filter((f) => scope === undefined || scope.has(f.environment));
+  const rendered = synthesis.files.filter((f) => scope === undefined || scope.has(f.environment));
+  // Tags Flux's image automation committed into dist/ stay (targets/flux-v1/keep.ts).
+  const { files, kept, notKept } = keepFluxUpdates(rendered, readAutomatedFiles(out.dir, rendered));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
-  return { project, out, cache, synthesis, scope, files, plan };
+  return { project, out, cache, synthesis, scope, files, plan, kept, notKept };
 }
 
 /** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */
 export function synth(options: SynthOptions = {}): SynthReport {
-  const { project, out, cache, synthesis, scope, files, plan } = prepareWrite(options);
+  const { project, out, cache, synthesis, scope, files, plan, kept, notKept } = prepareWrite(options);
   applyPlan(plan, options.log ?? (() => {}));
   cache?.save(cacheEntries(synthesis));
   return {
@@ -88,6 +96,8 @@ export function synth(options: SynthOptions = {}): SynthReport {
     removed: plan.removals.length + (plan.legacyRecord ? 1 : 0),
     unchanged: plan.unchanged,
     strays: plan.strays,
+    kept,
+    notKept,
     outDir: out.display,
     inputFolders: inputFolders(project, synthesis),
   };
@@ -101,8 +111,14 @@ function inputFolders(project: Project, synthesis: Synthesis): string[] {
 }
 
 export interface CheckReport {
-  /** Files synth would write (new or changed), relative to the output folder. */
+  /** Files synth would write (new or changed objects), relative to the output folder. */
   readonly stale: readonly string[];
+  /** Files synth would rewrite whose objects are already right (only their layout differs, e.g. after Flux's rewrite): not drift. */
+  readonly reformatted: readonly string[];
+  /** Tags Flux's image automation committed, which synth keeps: not drift. */
+  readonly kept: readonly KeptValue[];
+  /** Tags Flux committed that synth could not check against their filter. */
+  readonly notKept: readonly NotKept[];
   /** Files synth would remove (stale generated files, the legacy record). */
   readonly removed: readonly string[];
   /** YAML or JSON files helmflux did not generate, which Flux would apply too. */
@@ -120,18 +136,31 @@ export interface CheckReport {
  * writing nothing: a CI step's drift check. Throws an InputError on bad input.
  */
 export function check(options: SynthOptions = {}): CheckReport {
-  const { project, out, plan } = prepareWrite(options);
-  const stale = plan.writes.map((f) => f.path);
+  const { project, out, plan, kept, notKept } = prepareWrite(options);
+  const written = plan.writes.map((f) => f.path);
   const removed = [...plan.removals, ...(plan.legacyRecord ? [LEGACY_RECORD_FILE] : [])];
   // The objects and fields behind each file: the files on disk against what synth writes.
   const onDisk = new Map<string, string>();
-  for (const file of [...stale, ...plan.removals]) {
+  for (const file of [...written, ...plan.removals]) {
     const text = readIfFile(path.join(out.dir, file));
     if (text !== undefined) onDisk.set(file, text);
   }
   const rendered = new Map(plan.writes.map((f) => [f.path, f.text]));
   const changes = review(onDisk, rendered, fluxV1Effects(project.settings.settings));
-  return { stale, removed, strays: plan.strays, outDir: out.display, upToDate: stale.length + removed.length + plan.strays.length === 0, review: changes };
+  // A file whose objects are what synth writes, in another layout (Flux's rewrite): formatting, not drift.
+  const reformatted = changes.reformatted.filter((f) => onDisk.has(f));
+  const stale = written.filter((f) => !reformatted.includes(f));
+  return {
+    stale,
+    reformatted,
+    removed,
+    strays: plan.strays,
+    outDir: out.display,
+    upToDate: stale.length + removed.length + plan.strays.length === 0,
+    review: changes,
+    kept,
+    notKept,
+  };
 }
 
 export interface ValidateReport {
@@ -143,6 +172,17 @@ export interface ValidateReport {
 export function validate(options: ProjectOptions & { readonly threads?: number } = {}): ValidateReport {
   const synthesis = synthesize(openProject(options), { threads: options.threads ?? defaultThreads() });
   return { environments: synthesis.environments.length, objects: synthesis.environments.reduce((n, e) => n + e.objects, 0) };
+}
+
+/** The files in the output folder of rendered releases files that have an automated release (the only ones Flux rewrites). */
+function readAutomatedFiles(outDir: string, files: readonly RenderedFile[]): Map<string, string> {
+  const committed = new Map<string, string>();
+  for (const file of files) {
+    if (!file.path.startsWith('releases/') || !file.text.includes('fluxcd.io/automated: "true"')) continue;
+    const text = readIfFile(path.join(outDir, file.path));
+    if (text !== undefined) committed.set(file.path, text);
+  }
+  return committed;
 }
 
 function readIfFile(file: string): string | undefined {

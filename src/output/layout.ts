@@ -36,6 +36,13 @@ export function headerLine(sourceFile: string): string {
   return `${HEADER_PREFIX}${shown}: do not edit by hand; edit that file and run \`npm run synth\`.`;
 }
 
+/** The environment file a generated file's header names (as written there), if it has the header. */
+export function headerSource(text: string): string | undefined {
+  const line = text.replace(/\r\n/g, '\n').split('\n').find((l) => l.startsWith(HEADER_PREFIX));
+  const end = line?.lastIndexOf(': do not edit by hand;');
+  return line === undefined || end === undefined || end < 0 ? undefined : line.slice(HEADER_PREFIX.length, end);
+}
+
 /** A generated file's text: each YAML document after a `---` line, the header comment opening the first. */
 export function generatedFileText(sourceFile: string, documents: readonly string[]): string {
   return documents.map((doc, i) => (i === 0 ? `---\n${headerLine(sourceFile)}\n${doc}` : `---\n${doc}`)).join('');

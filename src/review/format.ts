@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import { compareCodePoints } from '../order';
 import { fieldPath } from '../problems';
+import type { KeptValue } from '../targets/flux-v1/keep';
 import type { Change, FieldChange, Review } from './diff';
 import { maskSecrets } from './secrets';
 
@@ -59,8 +60,13 @@ export function summaryLine(r: Review): string {
   return `${r.changes.length} ${r.changes.length === 1 ? 'change' : 'changes'} (${destructive} destructive) in ${environments} ${environments === 1 ? 'environment' : 'environments'}`;
 }
 
+/** A kept tag in one line. */
+export function keptLine(k: KeptValue, outDir: string): string {
+  return `kept ${pathText(k.path)}: ${JSON.stringify(k.kept)} in ${outDir}/${k.file} (${k.namespace}/${k.name}, ${k.container}), written by Flux's image automation; the definition says ${JSON.stringify(k.defined)}`;
+}
+
 /** Aligned text for a terminal, destructive changes first. */
-export function formatText(r: Review, outDir: string, against: string, color: boolean): string {
+export function formatText(r: Review, outDir: string, against: string, color: boolean, kept: readonly KeptValue[] = []): string {
   const c = colors(color);
   const lines: string[] = [`helmflux diff: what synth would write, against ${against}`, ''];
   for (const change of r.changes) {
@@ -76,6 +82,7 @@ export function formatText(r: Review, outDir: string, against: string, color: bo
   for (const f of r.removedFiles) lines.push(`${c.red('removed file')} ${outDir}/${f}`);
   for (const f of r.reformatted) lines.push(`reformatted ${outDir}/${f} (no object changes: only layout, key order, quoting or comments differ)`);
   for (const u of r.unreadable) lines.push(`${c.yellow('unreadable')} ${outDir}/${u.file}: ${u.reason}`);
+  for (const k of kept) lines.push(keptLine(k, outDir));
   if (lines.length > 2) lines.push('');
   lines.push(summaryLine(r));
   return lines.join('\n') + '\n';
@@ -86,7 +93,7 @@ function escapeCell(s: string): string {
 }
 
 /** Markdown for a pull request: a summary table by environment, destructive changes, then one section per environment. */
-export function formatMarkdown(r: Review, outDir: string, against: string, limit = MARKDOWN_LIMIT): string {
+export function formatMarkdown(r: Review, outDir: string, against: string, limit = MARKDOWN_LIMIT, kept: readonly KeptValue[] = []): string {
   const out: string[] = [`### helmflux diff: ${escapeCell(summaryLine(r))}`, '', `What \`helmflux synth\` writes, against ${escapeCell(against)}.`, ''];
   if (r.changes.length > 0) {
     const byEnv = new Map<string, Change[]>();
@@ -131,6 +138,7 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
     ...r.unreadable.map((u) => `- unreadable \`${outDir}/${u.file}\`: ${escapeCell(u.reason)}`),
   ];
   if (files.length > 0) out.push('#### Files', '', ...files, '');
+  if (kept.length > 0) out.push("#### Kept from Flux's image automation", '', ...kept.map((k) => `- ${escapeCell(keptLine(k, outDir))}`), '');
   let text = out.join('\n');
   if (text.length > limit) {
     const note = `\n\n_Cut here to stay under GitHub's ${limit.toLocaleString('en-US')}-character limit: run \`helmflux diff\` for the rest._\n`;
@@ -161,7 +169,7 @@ export function changeJson(ch: Change, outDir: string): object {
 }
 
 /** JSON for tools: the documented shape (README, "Reviewing a pull request"). */
-export function formatJson(r: Review, outDir: string, against: string): string {
+export function formatJson(r: Review, outDir: string, against: string, kept: readonly KeptValue[] = []): string {
   return (
     JSON.stringify(
       {
@@ -172,6 +180,7 @@ export function formatJson(r: Review, outDir: string, against: string): string {
         addedFiles: r.addedFiles.map((f) => `${outDir}/${f}`),
         removedFiles: r.removedFiles.map((f) => `${outDir}/${f}`),
         unreadable: r.unreadable.map((u) => ({ file: `${outDir}/${u.file}`, reason: u.reason })),
+        kept: kept.map((k) => ({ file: `${outDir}/${k.file}`, namespace: k.namespace, name: k.name, container: k.container, path: k.path, kept: k.kept, defined: k.defined })),
       },
       null,
       2,

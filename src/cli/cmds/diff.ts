@@ -33,10 +33,10 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
     const format = require('../../review/format') as typeof import('../../review/format');
     const report = diff({ environmentsDir: args.environments, outDir: args.out, environments: args.env, base: args.base });
     const color = args.format === 'text' && (args.color === 'always' || (args.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR));
-    const { review, outDir, against } = report;
-    if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against));
-    else if (args.format === 'markdown') process.stdout.write(format.formatMarkdown(review, outDir, against));
-    else process.stdout.write(format.formatText(review, outDir, against, color));
+    const { review, outDir, against, kept } = report;
+    if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against, kept));
+    else if (args.format === 'markdown') process.stdout.write(format.formatMarkdown(review, outDir, against, format.MARKDOWN_LIMIT, kept));
+    else process.stdout.write(format.formatText(review, outDir, against, color, kept));
     if (args.unified) {
       const unified = format.formatUnified(review, outDir, color);
       if (args.format === 'markdown' && unified !== '') process.stdout.write('\n<details><summary>unified diff</summary>\n\n```diff\n' + unified + '```\n\n</details>\n');

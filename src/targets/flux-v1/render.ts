@@ -20,30 +20,16 @@
  * `version`. Every other mapping (labels, annotations, values) is sorted by
  * code point, so reordering keys in an environment file changes nothing.
  */
-import { compareCodePoints } from '../../order';
 import { App } from 'cdk8s';
 import { EnvironmentChart } from './environment-chart';
 import { generatedFileText, outputPaths, type RenderedFile } from '../../output/layout';
 import { fieldPath, Problem } from '../../problems';
 import type { ValidEnvironment } from '../../definition/validate';
 import { validators, type Validator } from '../../definition/validators';
-import { toYamlDocument, type JsonValue, type KeyOrder } from '../../output/yaml';
+import { toYamlDocument, type JsonValue } from '../../output/yaml';
+import { keyOrder } from './key-order';
 
-const HEAD_KEYS: Record<string, readonly string[]> = {
-  '': ['apiVersion', 'kind', 'metadata', 'spec'],
-  metadata: ['name', 'namespace', 'labels', 'annotations'],
-  spec: ['releaseName', 'chart'],
-  'spec.chart': ['git', 'path', 'ref', 'repository', 'name', 'version'],
-};
-const TAIL_KEYS: Record<string, readonly string[]> = { spec: ['values'] };
-
-/** Keys in the documented order (see the top of this file); `at` is the mapping's path. */
-export const keyOrder: KeyOrder = (keys, at) => {
-  const head = HEAD_KEYS[at] ?? [];
-  const tail = TAIL_KEYS[at] ?? [];
-  const rest = keys.filter((k) => !head.includes(k) && !tail.includes(k)).sort(compareCodePoints);
-  return [...head, ...rest, ...tail].filter((k) => keys.includes(k));
-};
+export { keyOrder };
 
 /** The result of rendering: every file, or the problems that stop rendering. */
 export interface RenderResult {
