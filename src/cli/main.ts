@@ -5,9 +5,11 @@
 import * as path from 'node:path';
 import yargs from 'yargs/yargs';
 import { InputError } from '../problems';
+import { adoptCommand } from './cmds/adopt';
 import { checkCommand } from './cmds/check';
 import { diffCommand } from './cmds/diff';
 import { listCommand } from './cmds/list';
+import { promoteCommand } from './cmds/promote';
 import { synthCommand } from './cmds/synth';
 import { validateCommand } from './cmds/validate';
 import { ExitWith, EXIT, lifetime } from './exit';
@@ -42,7 +44,9 @@ export function main(argv: readonly string[]): number | null {
       .command(diffCommand)
       .command(validateCommand)
       .command(listCommand)
-      .demandCommand(1, 'Name a command: synth, check, diff, validate or list.')
+      .command(adoptCommand)
+      .command(promoteCommand)
+      .demandCommand(1, 'Name a command: synth, check, diff, validate, list, adopt or promote.')
       .recommendCommands()
       .strict()
       .help()

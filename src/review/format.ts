@@ -213,7 +213,7 @@ export function formatUnified(r: Review, outDir: string, color: boolean): string
 }
 
 /** A plain line diff (longest common subsequence), every line marked ' ', '-' or '+'. */
-function lineDiff(a: readonly string[], b: readonly string[]): string[] {
+export function lineDiff(a: readonly string[], b: readonly string[]): string[] {
   const n = a.length;
   const m = b.length;
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));

@@ -35,6 +35,8 @@ export interface KeptValue {
   readonly path: readonly string[];
   /** The tag Flux committed, kept. */
   readonly kept: string;
+  /** The whole value kept at `path`: the tag, or `repo:tag` for an image written as one string. */
+  readonly value: string;
   /** The tag the definition says. */
   readonly defined: unknown;
 }
@@ -76,7 +78,7 @@ export function keepFluxUpdates(
         const where = { file: file.path, namespace: String(meta.namespace ?? ''), name: String(meta.name ?? ''), container };
         if ('reason' in result) notKept.push({ ...where, committed: result.committed, reason: result.reason });
         else {
-          kept.push({ ...where, source: headerSource(file.text) ?? '', path: result.path, kept: result.kept, defined: result.defined });
+          kept.push({ ...where, source: headerSource(file.text) ?? '', path: result.path, kept: result.kept, value: result.value, defined: result.defined });
           changed = true;
         }
       }
@@ -156,7 +158,7 @@ function keepContainer(
   object: Json,
   old: Json,
   container: string,
-): { path: readonly string[]; kept: string; defined: unknown } | { committed: string; reason: string } | undefined {
+): { path: readonly string[]; kept: string; value: string; defined: unknown } | { committed: string; reason: string } | undefined {
   const now = imageOf(object, container);
   const then = imageOf(old, container);
   if (now === undefined || then === undefined || now.tagPath.length === 0) return undefined;
@@ -173,7 +175,7 @@ function keepContainer(
   const parent = now.tagPath.slice(0, -1).reduce<Json>((v, k) => v[k] as Json, object);
   const keptValue = last === 'image' && typeof parent.image === 'string' ? `${parent.image.slice(0, parent.image.lastIndexOf(':'))}:${then.tag}` : then.tag;
   parent[last] = keptValue;
-  return { path: now.tagPath, kept: then.tag, defined: now.tag };
+  return { path: now.tagPath, kept: then.tag, value: keptValue, defined: now.tag };
 }
 
 function isMap(v: unknown): v is Json {
