@@ -13,7 +13,7 @@ import { LEGACY_RECORD_FILE } from '../output/layout';
 import { applyPlan, planWrite } from '../output/writer';
 import { review, type Review } from '../review/diff';
 import { fluxV1Effects } from '../targets/flux-v1/effects';
-import { keepFluxUpdates, type KeptValue, type NotKept } from '../targets/flux-v1/keep';
+import { keepFluxUpdates, type KeptValue } from '../targets/flux-v1/keep';
 import type { RenderedFile } from '../output/layout';
 
 export interface SynthOptions extends ProjectOptions {
@@ -62,8 +62,6 @@ export interface SynthReport {
   readonly inputFolders: readonly string[];
   /** Tags Flux's image automation committed into the output folder, kept instead of the definition's. */
   readonly kept: readonly KeptValue[];
-  /** Tags Flux committed that synth could not check against their filter (the definition's were written). */
-  readonly notKept: readonly NotKept[];
 }
 
 /** Validates everything and plans the write; shared by `synth` (which carries the plan out) and `check`. */
@@ -78,15 +76,15 @@ function prepareWrite(options: SynthOptions) {
   const scope = selectEnvironments(synthesis.environments, options.environments);
   const rendered = synthesis.files.filter((f) => scope === undefined || scope.has(f.environment));
   // Tags Flux's image automation committed into dist/ stay (targets/flux-v1/keep.ts).
-  const { files, kept, notKept } = keepFluxUpdates(rendered, readAutomatedFiles(out.dir, rendered));
+  const { files, kept } = keepFluxUpdates(rendered, readAutomatedFiles(out.dir, rendered));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
-  return { project, out, cache, synthesis, scope, files, plan, kept, notKept };
+  return { project, out, cache, synthesis, scope, files, plan, kept };
 }
 
 /** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */
 export function synth(options: SynthOptions = {}): SynthReport {
-  const { project, out, cache, synthesis, scope, files, plan, kept, notKept } = prepareWrite(options);
+  const { project, out, cache, synthesis, scope, files, plan, kept } = prepareWrite(options);
   applyPlan(plan, options.log ?? (() => {}));
   cache?.save(cacheEntries(synthesis));
   return {
@@ -97,7 +95,6 @@ export function synth(options: SynthOptions = {}): SynthReport {
     unchanged: plan.unchanged,
     strays: plan.strays,
     kept,
-    notKept,
     outDir: out.display,
     inputFolders: inputFolders(project, synthesis),
   };
@@ -117,8 +114,6 @@ export interface CheckReport {
   readonly reformatted: readonly string[];
   /** Tags Flux's image automation committed, which synth keeps: not drift. */
   readonly kept: readonly KeptValue[];
-  /** Tags Flux committed that synth could not check against their filter. */
-  readonly notKept: readonly NotKept[];
   /** Files synth would remove (stale generated files, the legacy record). */
   readonly removed: readonly string[];
   /** YAML or JSON files helmflux did not generate, which Flux would apply too. */
@@ -136,7 +131,7 @@ export interface CheckReport {
  * writing nothing: a CI step's drift check. Throws an InputError on bad input.
  */
 export function check(options: SynthOptions = {}): CheckReport {
-  const { project, out, plan, kept, notKept } = prepareWrite(options);
+  const { project, out, plan, kept } = prepareWrite(options);
   const written = plan.writes.map((f) => f.path);
   const removed = [...plan.removals, ...(plan.legacyRecord ? [LEGACY_RECORD_FILE] : [])];
   // The objects and fields behind each file: the files on disk against what synth writes.
@@ -159,7 +154,6 @@ export function check(options: SynthOptions = {}): CheckReport {
     upToDate: stale.length + removed.length + plan.strays.length === 0,
     review: changes,
     kept,
-    notKept,
   };
 }
 

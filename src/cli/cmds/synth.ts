@@ -54,7 +54,6 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
     if (!args.quiet) for (const line of keptLines(report.kept)) say(line);
     say(summary(report));
     warnStrays(report.strays, report.outDir);
-    warnNotKept(report.notKept, report.outDir);
   },
 };
 
@@ -65,15 +64,6 @@ export function keptLines(kept: import('../../commands/synth').SynthReport['kept
       `kept tag ${k.kept} of ${k.namespace}/${k.name} (${k.container}), written by Flux's image automation; ${k.source || 'the environment file'} says ${JSON.stringify(k.defined)} ` +
       '(copy the tag there to make it the definition\'s)',
   );
-}
-
-/** Says, on stderr, which tags Flux committed could not be kept for want of checking their filter. */
-export function warnNotKept(notKept: import('../../commands/synth').SynthReport['notKept'], outDir: string): void {
-  for (const n of notKept) {
-    process.stderr.write(
-      `helmflux: warning: ${outDir}/${n.file}: tag ${n.committed} of ${n.namespace}/${n.name} (${n.container}), committed by Flux, was not kept: ${n.reason}; the definition's tag was written.\n`,
-    );
-  }
 }
 
 /** The line synth ends with. */

@@ -6,12 +6,14 @@
  *
  * - `glob:` is ryanuber/go-glob: only `*` is special, every pattern is valid;
  * - `semver:` is a Masterminds semver v3 constraint (`>= 1.2, < 3.0.0`,
- *   `!=1.2.3`, `~1.2`, `1.x`, `1.2 - 1.4` and `||` are valid there);
+ *   `!=1.2.3`, `~1.2`, `1.x`, `1.2 - 1.4` and `||` are valid there;
+ *   `semver.ts`);
  * - `regex:` and `regexp:` are Go's RE2, unanchored (re2js, a port of RE2);
  * - an invalid semver or regex filter matches every tag in Flux, so
  *   helmflux refuses it.
  */
 import { RE2JS } from 're2js';
+import { semverConstraintProblem, semverMatches } from './semver';
 import type { ContainerAutomation, FluxSettings, HelmValues } from '../../definition/types';
 
 /** The container Flux names a release's top-level `values.image`. */
@@ -88,14 +90,20 @@ export function filterProblem(filter: string): string | undefined {
   }
 }
 
-/** Whether a tag passes a glob or regex filter; undefined for a semver filter (not evaluated by helmflux). */
-export function filterMatches(filter: string, tag: string): boolean | undefined {
+/** Whether a tag passes a filter, as Flux decides (a filter without a known prefix is a glob, as in Flux). */
+export function filterMatches(filter: string, tag: string): boolean {
   const colon = filter.indexOf(':');
   const kind = filter.slice(0, colon);
   const pattern = filter.slice(colon + 1);
-  if (kind === 'glob') return globMatches(pattern, tag);
-  if (kind === 'regex' || kind === 'regexp') return RE2JS.compile(pattern).matcher(tag).find();
-  return undefined;
+  if (kind === 'semver') return semverMatches(pattern, tag);
+  if (kind === 'regex' || kind === 'regexp') {
+    try {
+      return RE2JS.compile(pattern).matcher(tag).find();
+    } catch {
+      return true; // Flux: an invalid regex matches every tag (helmflux refuses it first)
+    }
+  }
+  return globMatches(kind === 'glob' ? pattern : filter, tag);
 }
 
 /** ryanuber/go-glob: `*` matches any run of characters (none included); everything else is literal. */
@@ -116,47 +124,4 @@ export function globMatches(pattern: string, subject: string): boolean {
     subject = subject.slice(idx + parts[i].length);
   }
   return trailingGlob || subject.endsWith(parts[end]);
-}
-
-// Masterminds semver v3's constraint grammar (constraints.go), in JavaScript.
-const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
-const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
-const VALID = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
-const FIND = new RegExp(String.raw`(${OPS})\s*(${CV})`, 'g');
-const ONE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-const RANGE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, 'g');
-const VERSION = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-const MAX_UINT64 = 18446744073709551615n;
-
-const isX = (s: string) => s === 'x' || s === 'X' || s === '*';
-
-/** Why Masterminds semver v3 refuses a constraint, or undefined when it parses. */
-export function semverConstraintProblem(constraint: string): string | undefined {
-  // "1.2 - 1.4" becomes ">= 1.2, <= 1.4" first, as in NewConstraint.
-  const rewritten = constraint.replace(RANGE, (_m, ...g: string[]) => `>= ${g[0]}, <= ${g[10]}`);
-  for (const segment of rewritten.split('||')) {
-    if (!VALID.test(segment)) return `is not a valid semver constraint (Masterminds semver v3, as Flux reads it): improper constraint "${segment}"`;
-    const parts = segment.match(FIND) ?? [segment];
-    for (const part of parts) {
-      if (part.length === 0) continue;
-      const m = ONE.exec(part);
-      if (m === null) return `is not a valid semver constraint: improper constraint "${part}"`;
-      let version = m[2];
-      if (isX(m[3]) || m[3] === undefined) version = `0.0.0${m[6] ?? ''}`;
-      else if (m[4] === undefined || isX(m[4].slice(1))) version = `${m[3]}.0.0${m[6] ?? ''}`;
-      else if (m[5] === undefined || isX(m[5].slice(1))) version = `${m[3]}${m[4]}.0${m[6] ?? ''}`;
-      const problem = versionProblem(version);
-      if (problem) return `is not a valid semver constraint: ${problem} in "${part.trim()}"`;
-    }
-  }
-  return undefined;
-}
-
-/** Masterminds' NewVersion checks: the shape, numbers within 64 bits, no leading zero in a numeric prerelease part. */
-function versionProblem(version: string): string | undefined {
-  const m = VERSION.exec(version);
-  if (m === null) return `"${version}" is not a version`;
-  for (const n of [m[1], m[2]?.slice(1), m[3]?.slice(1)]) if (n !== undefined && BigInt(n) > MAX_UINT64) return `"${n}" is too large`;
-  for (const part of (m[5] ?? '').split('.')) if (part.length > 1 && /^[0-9]+$/.test(part) && part.startsWith('0')) return `prerelease "${part}" starts with 0`;
-  return undefined;
 }

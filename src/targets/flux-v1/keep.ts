@@ -8,7 +8,8 @@
  * top-level values key whose mapping holds `image`, and containers with
  * `repository.fluxcd.io/<name>` paths; filtered or not): when the file in
  * the output folder holds another tag for it, with the same repository, and
- * that tag passes the container's filter (`glob:*` without one), the
+ * that tag passes the container's filter as Flux decides it (`glob:*`
+ * without one; `semver:` as Masterminds reads it), the
  * committed tag is kept. Anything else (a tag the filter refuses, another
  * repository, any other field, a locked or manual release) is the
  * definition's, as always. The kept tag comes from the output folder itself,
@@ -41,25 +42,14 @@ export interface KeptValue {
   readonly defined: unknown;
 }
 
-/** A tag the filter could not be checked for (a semver filter): the definition wins, and the caller says so. */
-export interface NotKept {
-  readonly file: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly container: string;
-  readonly committed: string;
-  readonly reason: string;
-}
-
 type Json = Record<string, unknown>;
 
 /** Applies the tags Flux committed (`committed`: relative path -> text) to the rendered files. */
 export function keepFluxUpdates(
   files: readonly RenderedFile[],
   committed: ReadonlyMap<string, string>,
-): { files: RenderedFile[]; kept: KeptValue[]; notKept: NotKept[] } {
+): { files: RenderedFile[]; kept: KeptValue[] } {
   const kept: KeptValue[] = [];
-  const notKept: NotKept[] = [];
   const out = files.map((file) => {
     const before = committed.get(file.path);
     if (before === undefined || before === file.text || !file.path.startsWith('releases/')) return file;
@@ -76,18 +66,15 @@ export function keepFluxUpdates(
         if (result === undefined) continue;
         const meta = object.metadata as Json;
         const where = { file: file.path, namespace: String(meta.namespace ?? ''), name: String(meta.name ?? ''), container };
-        if ('reason' in result) notKept.push({ ...where, committed: result.committed, reason: result.reason });
-        else {
-          kept.push({ ...where, source: headerSource(file.text) ?? '', path: result.path, kept: result.kept, value: result.value, defined: result.defined });
-          changed = true;
-        }
+        kept.push({ ...where, source: headerSource(file.text) ?? '', path: result.path, kept: result.kept, value: result.value, defined: result.defined });
+        changed = true;
       }
     }
     if (!changed) return file;
     const source = headerSource(file.text) ?? '';
     return { ...file, text: generatedFileText(source, objects.map((o) => toYamlDocument(o as JsonValue, keyOrder))) };
   });
-  return { files: out, kept, notKept };
+  return { files: out, kept };
 }
 
 function parseObjects(text: string): Json[] | undefined {
@@ -158,18 +145,14 @@ function keepContainer(
   object: Json,
   old: Json,
   container: string,
-): { path: readonly string[]; kept: string; value: string; defined: unknown } | { committed: string; reason: string } | undefined {
+): { path: readonly string[]; kept: string; value: string; defined: unknown } | undefined {
   const now = imageOf(object, container);
   const then = imageOf(old, container);
   if (now === undefined || then === undefined || now.tagPath.length === 0) return undefined;
   if (then.repository !== now.repository || typeof then.tag !== 'string' || then.tag === now.tag) return undefined;
   if (now.tagPath.join('.') !== then.tagPath.join('.')) return undefined;
   const filter = annotations(object)[`filter.fluxcd.io/${container}`];
-  const matches = filterMatches(typeof filter === 'string' ? filter : 'glob:*', then.tag);
-  if (matches === undefined) {
-    return { committed: then.tag, reason: `its filter ${String(filter)} is a semver constraint, which helmflux does not evaluate yet` };
-  }
-  if (!matches) return undefined;
+  if (!filterMatches(typeof filter === 'string' ? filter : 'glob:*', then.tag)) return undefined;
   // "repo:tag" in one string: keep the string with the committed tag.
   const last = now.tagPath[now.tagPath.length - 1];
   const parent = now.tagPath.slice(0, -1).reduce<Json>((v, k) => v[k] as Json, object);

@@ -1,0 +1,197 @@
+/**
+ * Semantic versions and constraints as Masterminds semver v3 reads them,
+ * which is what Flux v1 filters tags with (`semver:` filters). npm's
+ * `semver` reads constraints differently (`>= 1.2, < 3.0.0` and `!=1.2.3`
+ * are valid here, not there), so this is a reading of Masterminds' own
+ * grammar and checks, tested against the Go library itself
+ * (`test/automation.test.ts`).
+ */
+
+interface Version {
+  readonly major: bigint;
+  readonly minor: bigint;
+  readonly patch: bigint;
+  readonly pre: string;
+}
+
+interface Constraint {
+  readonly op: string;
+  readonly con: Version;
+  readonly dirty: boolean;
+  readonly minorDirty: boolean;
+  readonly patchDirty: boolean;
+}
+
+const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
+const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
+const VALID = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+const FIND = new RegExp(String.raw`(${OPS})\s*(${CV})`, 'g');
+const ONE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+const RANGE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, 'g');
+const VERSION = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+const MAX_UINT64 = 18446744073709551615n;
+
+const isX = (s: string) => s === 'x' || s === 'X' || s === '*';
+
+/** A version as Masterminds' NewVersion parses it (`1.2` is 1.2.0, a `v` is allowed), or why it cannot. */
+function parseVersion(text: string): Version | string {
+  const m = VERSION.exec(text);
+  if (m === null) return `"${text}" is not a version`;
+  const numbers = [m[1], m[2]?.slice(1) ?? '0', m[3]?.slice(1) ?? '0'].map((n) => BigInt(n));
+  if (numbers.some((n) => n > MAX_UINT64)) return `"${text}" has a number over 64 bits`;
+  const pre = m[5] ?? '';
+  for (const part of pre === '' ? [] : pre.split('.')) if (part.length > 1 && /^[0-9]+$/.test(part) && part.startsWith('0')) return `prerelease "${part}" starts with 0`;
+  return { major: numbers[0], minor: numbers[1], patch: numbers[2], pre };
+}
+
+/** A constraint string as Masterminds' NewConstraint parses it: OR groups of AND constraints, or why it cannot. */
+function parseConstraints(text: string): Constraint[][] | string {
+  // "1.2 - 1.4" becomes ">= 1.2, <= 1.4" first.
+  const rewritten = text.replace(RANGE, (_m, ...g: string[]) => `>= ${g[0]}, <= ${g[10]}`);
+  const groups: Constraint[][] = [];
+  for (const segment of rewritten.split('||')) {
+    if (!VALID.test(segment)) return `improper constraint "${segment}"`;
+    const group: Constraint[] = [];
+    for (const part of segment.match(FIND) ?? [segment]) {
+      const m = ONE.exec(part);
+      if (m === null) return `improper constraint "${part}"`;
+      let version = m[2];
+      let dirty = false;
+      let minorDirty = false;
+      let patchDirty = false;
+      if (isX(m[3]) || m[3] === undefined) {
+        version = `0.0.0${m[6] ?? ''}`;
+        dirty = true;
+      } else if (m[4] === undefined || isX(m[4].slice(1))) {
+        version = `${m[3]}.0.0${m[6] ?? ''}`;
+        dirty = minorDirty = true;
+      } else if (m[5] === undefined || isX(m[5].slice(1))) {
+        version = `${m[3]}${m[4]}.0${m[6] ?? ''}`;
+        dirty = patchDirty = true;
+      }
+      const con = parseVersion(version);
+      if (typeof con === 'string') return `${con} in "${part.trim()}"`;
+      group.push({ op: m[1], con, dirty, minorDirty, patchDirty });
+    }
+    groups.push(group);
+  }
+  return groups;
+}
+
+/** Why Masterminds semver v3 refuses a constraint, or undefined when it parses. */
+export function semverConstraintProblem(text: string): string | undefined {
+  const parsed = parseConstraints(text);
+  return typeof parsed === 'string' ? `is not a valid semver constraint (Masterminds semver v3, as Flux reads it): ${parsed}` : undefined;
+}
+
+/** Whether a tag satisfies a constraint, as Flux's semver filter decides (a tag that is not a version never does). */
+export function semverMatches(constraint: string, tag: string): boolean {
+  const groups = parseConstraints(constraint);
+  if (typeof groups === 'string') return true; // Flux: an invalid constraint matches every tag (helmflux refuses it first)
+  const version = parseVersion(tag);
+  if (typeof version === 'string') return false;
+  return groups.some((group) => group.every((c) => check(version, c)));
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compare(v: Version, o: Version): number {
+  const d = cmp(v.major, o.major) || cmp(v.minor, o.minor) || cmp(v.patch, o.patch);
+  if (d !== 0) return d;
+  if (v.pre === '' && o.pre === '') return 0;
+  if (v.pre === '') return 1;
+  if (o.pre === '') return -1;
+  return comparePrerelease(v.pre, o.pre);
+}
+
+function comparePrerelease(v: string, o: string): number {
+  const s = v.split('.');
+  const t = o.split('.');
+  for (let i = 0; i < Math.max(s.length, t.length); i++) {
+    const d = comparePrePart(s[i] ?? '', t[i] ?? '');
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function comparePrePart(s: string, o: string): number {
+  if (s === o) return 0;
+  if (s === '') return o !== '' ? -1 : 1;
+  if (o === '') return 1;
+  const sNumber = /^[0-9]+$/.test(s) && BigInt(s) <= MAX_UINT64;
+  const oNumber = /^[0-9]+$/.test(o) && BigInt(o) <= MAX_UINT64;
+  if (!sNumber && !oNumber) return s > o ? 1 : -1;
+  if (!oNumber) return -1;
+  if (!sNumber) return 1;
+  return BigInt(s) > BigInt(o) ? 1 : -1;
+}
+
+function check(v: Version, c: Constraint): boolean {
+  const releaseOnly = v.pre !== '' && c.con.pre === '';
+  switch (c.op) {
+    case '':
+    case '=':
+      if (releaseOnly) return false;
+      return c.dirty ? tilde(v, c) : compare(v, c.con) === 0;
+    case '!=':
+      return notEqual(v, c);
+    case '>':
+      if (releaseOnly) return false;
+      if (!c.dirty) return compare(v, c.con) === 1;
+      if (v.major > c.con.major) return true;
+      if (v.major < c.con.major || c.minorDirty) return false;
+      if (c.patchDirty) return v.minor > c.con.minor;
+      return compare(v, c.con) === 1;
+    case '<':
+      return !releaseOnly && compare(v, c.con) < 0;
+    case '>=':
+    case '=>':
+      return !releaseOnly && compare(v, c.con) >= 0;
+    case '<=':
+    case '=<':
+      if (releaseOnly) return false;
+      if (!c.dirty) return compare(v, c.con) <= 0;
+      if (v.major > c.con.major) return false;
+      return !(v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty);
+    case '~':
+    case '~>':
+      return !releaseOnly && tilde(v, c);
+    case '^':
+      return !releaseOnly && caret(v, c);
+    default:
+      return false;
+  }
+}
+
+function tilde(v: Version, c: Constraint): boolean {
+  if (v.pre !== '' && c.con.pre === '') return false;
+  if (compare(v, c.con) < 0) return false;
+  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
+  if (v.major !== c.con.major) return false;
+  return !(v.minor !== c.con.minor && !c.minorDirty);
+}
+
+function caret(v: Version, c: Constraint): boolean {
+  if (compare(v, c.con) < 0) return false;
+  if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
+  if (c.con.major === 0n && v.major > 0n) return false;
+  if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
+  if (c.con.minor === 0n && v.minor > 0n) return false;
+  return c.con.patch === v.patch;
+}
+
+function notEqual(v: Version, c: Constraint): boolean {
+  if (!c.dirty) return compare(v, c.con) !== 0;
+  if (v.pre !== '' && c.con.pre === '') return false;
+  if (c.con.major !== v.major) return true;
+  if (c.con.minor !== v.minor && !c.minorDirty) return true;
+  if (c.minorDirty) return false;
+  if (c.con.patch !== v.patch && !c.patchDirty) return true;
+  if (c.patchDirty) {
+    if (v.pre !== '' || c.con.pre !== '') return comparePrerelease(v.pre, c.con.pre) !== 0;
+    return false;
+  }
+  return compare(v, c.con) !== 0;
+}
