@@ -147,6 +147,20 @@ describe('typed image automation', () => {
     has('environments/dev.ts: releases[0].annotations["fluxcd.io/automated"]: is set by flux.automated. Remove the annotation and keep flux.automated.');
   });
 
+  it('warns that a filter on a release that is not automated has no effect', () => {
+    const project = tempProject({
+      'dev.ts': environmentSource({
+        namespace: { name: 'develop' },
+        releases: [{ name: 'web', chart, values: { image: { repository: 'org/web', tag: 'v1' } }, flux: { containers: { 'chart-image': { filter: 'glob:v*' } } } }],
+      }),
+    });
+    for (let run = 0; run < 2; run++) {
+      const result = runCli(['synth'], { cwd: project.root });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /^helmflux: warning: environments\/dev\.ts: release web: filter\.fluxcd\.io\/chart-image has no effect: the release is not automated/m, run === 0 ? 'rendered' : 'from the cache');
+    }
+  });
+
   it('gives the seed\'s dev environment the post\'s automation: chart-image filtered by glob:v*, at v0.0.1', () => {
     const release = YAML.parse(fs.readFileSync(path.join(REPO, 'dist', 'releases', 'dev.yaml'), 'utf8'));
     assert.equal(release.metadata.annotations['filter.fluxcd.io/chart-image'], 'glob:v*');

@@ -13,6 +13,7 @@ import { LEGACY_RECORD_FILE } from '../output/layout';
 import { applyPlan, planWrite } from '../output/writer';
 import { review, type Review } from '../review/diff';
 import { fluxV1Effects } from '../targets/flux-v1/effects';
+import { automationWarnings } from '../targets/flux-v1/automation';
 import { keepFluxUpdates, type KeptValue } from '../targets/flux-v1/keep';
 import type { RenderedFile } from '../output/layout';
 
@@ -62,6 +63,8 @@ export interface SynthReport {
   readonly inputFolders: readonly string[];
   /** Tags Flux's image automation committed into the output folder, kept instead of the definition's. */
   readonly kept: readonly KeptValue[];
+  /** What is valid but probably not meant (a filter on a release that is not automated). */
+  readonly warnings: readonly string[];
 }
 
 /** Validates everything and plans the write; shared by `synth` (which carries the plan out) and `check`. */
@@ -79,12 +82,12 @@ function prepareWrite(options: SynthOptions) {
   const { files, kept } = keepFluxUpdates(rendered, readAutomatedFiles(out.dir, rendered));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
-  return { project, out, cache, synthesis, scope, files, plan, kept };
+  return { project, out, cache, synthesis, scope, files, plan, kept, warnings: automationWarnings(files) };
 }
 
 /** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */
 export function synth(options: SynthOptions = {}): SynthReport {
-  const { project, out, cache, synthesis, scope, files, plan, kept } = prepareWrite(options);
+  const { project, out, cache, synthesis, scope, files, plan, kept, warnings } = prepareWrite(options);
   applyPlan(plan, options.log ?? (() => {}));
   cache?.save(cacheEntries(synthesis));
   return {
@@ -95,6 +98,7 @@ export function synth(options: SynthOptions = {}): SynthReport {
     unchanged: plan.unchanged,
     strays: plan.strays,
     kept,
+    warnings,
     outDir: out.display,
     inputFolders: inputFolders(project, synthesis),
   };

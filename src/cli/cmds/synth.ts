@@ -54,6 +54,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
     if (!args.quiet) for (const line of keptLines(report.kept)) say(line);
     say(summary(report));
     warnStrays(report.strays, report.outDir);
+    for (const warning of report.warnings) process.stderr.write(`helmflux: warning: ${warning}\n`);
   },
 };
 
@@ -62,7 +63,7 @@ export function keptLines(kept: import('../../commands/synth').SynthReport['kept
   return kept.map(
     (k) =>
       `kept tag ${k.kept} of ${k.namespace}/${k.name} (${k.container}), written by Flux's image automation; ${k.source || 'the environment file'} says ${JSON.stringify(k.defined)} ` +
-      '(copy the tag there to make it the definition\'s)',
+      '(run helmflux adopt)',
   );
 }
 
