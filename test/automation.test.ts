@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
 import { filterMatches, filterProblem } from '../src/targets/flux-v1/automation';
-import { environmentSource, REPO, runCli, tempProject } from './helpers';
+import { environmentSource, REPO, runCli, tempProject, withSeedShared } from './helpers';
 
 const GOPATH = '/usr/share/gocode';
 
@@ -166,10 +166,7 @@ describe('typed image automation', () => {
     assert.equal(release.metadata.annotations['filter.fluxcd.io/chart-image'], 'glob:v*');
     assert.deepEqual(release.spec.values.image, { repository: 'fontanillamiguel/apache', tag: 'v0.0.1' });
     // The dev environment, with regex:^v[0-9+$ as its filter, fails validate.
-    const project = tempProject({ 'dev.ts': fs.readFileSync(path.join(REPO, 'environments', 'dev.ts'), 'utf8').replace("'glob:v*'", "'regex:^v[0-9+$'") });
-    fs.mkdirSync(path.join(project.root, 'common'));
-    fs.cpSync(path.join(REPO, 'common'), path.join(project.root, 'common'), { recursive: true });
-    fs.copyFileSync(path.join(REPO, 'helmflux.settings.ts'), path.join(project.root, 'helmflux.settings.ts'));
+    const project = withSeedShared(tempProject({ 'dev.ts': fs.readFileSync(path.join(REPO, 'environments', 'dev.ts'), 'utf8').replace("'glob:v*'", "'regex:^v[0-9+$'") }));
     assert.equal(runCli(['validate'], { cwd: project.root }).status, 2);
   });
 });
