@@ -92,7 +92,7 @@ describe('helmflux diff', () => {
     assert.match(text.split('\n')[2], /^DESTRUCTIVE REMOVED HelmRelease staging\/helmbasic-staging /);
     const markdown = runCli(['diff', '--format', 'markdown'], { cwd: project.root }).stdout;
     assert.match(markdown, /\| stg \| 1 \| 0 \| 0 \| 1 \| \*\*1\*\* ⚠️ \|/);
-    assert.match(markdown, /#### ⚠️ Destructive\n\n- \*\*removed\*\* `HelmRelease staging\/helmbasic-staging` \(stg\): Flux's garbage collection is off/);
+    assert.match(markdown, /#### ⚠️ Destructive\n\n- \*\*removed\*\* <code>HelmRelease staging\/helmbasic-staging<\/code> \(stg\): Flux's garbage collection is off/);
     // With garbage collection on, the reason says the release is uninstalled.
     const settings = path.join(project.root, 'helmflux.settings.ts');
     fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replace('fluxGarbageCollection: false', 'fluxGarbageCollection: true'));
@@ -172,7 +172,7 @@ describe('helmflux diff', () => {
     assert.equal(markdown.status, 1, markdown.stderr);
     assert.match(markdown.stdout, /^### helmflux diff: 1 change \(0 destructive\) in 1 environment$/m);
     assert.match(markdown.stdout, /\| pro \| 0 \| 1 \| 0 \| 0 \| 0 \|/);
-    assert.match(markdown.stdout, /\| `spec\.values\.replicaCount` \| `3` \| `4` \|/);
+    assert.match(markdown.stdout, /\| <code>spec\.values\.replicaCount<\/code> \| <code>3<\/code> \| <code>4<\/code> \|/);
     assert.equal(runCli(['diff', '--base', 'HEAD', '--format', 'json'], { cwd: sub }).status, 1);
     assert.equal(git(project.root, 'status', '--porcelain'), status);
     // A bad ref, and a folder outside git, are clear input errors.

@@ -119,19 +119,33 @@ export function readGitFolder(projectRoot: string, dir: string, ref: string): Ma
   }
   const prefix = relative === '' ? '' : `${relative}/`;
   // From the top of the repository: ls-tree takes and gives paths relative to where it runs.
-  const listed = git(root, ['ls-tree', '-r', '-z', '--name-only', sha, '--', prefix === '' ? '.' : prefix]);
-  const names = listed.stdout.toString('utf8').split('\0').filter((name) => name !== '' && isManifestName(path.posix.basename(name)));
+  // Regular files only (mode 100644 or 100755): a symbolic link's blob is its target's path, and synth never follows one.
+  const listed = git(root, ['ls-tree', '-r', '-z', sha, '--', prefix === '' ? '.' : prefix]);
+  const entries = listed.stdout
+    .toString('utf8')
+    .split('\0')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      const [mode, type, blob] = line.slice(0, tab).split(' ');
+      return { mode, type, blob, name: line.slice(tab + 1) };
+    })
+    .filter((e) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755') && isManifestName(path.posix.basename(e.name)));
   const files = new Map<string, string>();
-  if (names.length === 0) return files;
-  // One process for every file: `git cat-file --batch` answers "<sha> blob <size>\n<bytes>\n" per request.
-  const batch = git(root, ['cat-file', '--batch'], names.map((name) => `${sha}:${name}\n`).join(''));
+  if (entries.length === 0) return files;
+  // One process for every file: `git cat-file --batch` answers "<sha> blob <size>\n<bytes>\n" per object id.
+  const batch = git(root, ['cat-file', '--batch'], entries.map((e) => `${e.blob}\n`).join(''));
+  const unreadable = () =>
+    new InputError([{ file: '--base', field: JSON.stringify(ref), message: `git could not give the files of ${relative || '.'}/ at this commit (${batch.stderr.trim() || 'a missing object'})`, fix: 'Fetch the whole commit (not a partial clone), or run diff without --base.' }]);
+  if (batch.status !== 0) throw unreadable();
   let at = 0;
-  for (const name of names) {
+  for (const entry of entries) {
     const end = batch.stdout.indexOf(0x0a, at);
+    if (end < 0) throw unreadable();
     const header = batch.stdout.subarray(at, end).toString('utf8').split(' ');
     const size = Number(header[2]);
-    if (header[1] !== 'blob' || !Number.isInteger(size)) break;
-    files.set(name.slice(prefix.length), batch.stdout.subarray(end + 1, end + 1 + size).toString('utf8'));
+    if (header[0] !== entry.blob || header[1] !== 'blob' || !Number.isInteger(size)) throw unreadable();
+    files.set(entry.name.slice(prefix.length), batch.stdout.subarray(end + 1, end + 1 + size).toString('utf8'));
     at = end + 1 + size + 1;
   }
   return files;

@@ -11,7 +11,7 @@
 import { environmentOfPath, isGeneratedPath } from '../output/layout';
 import { compareCodePoints } from '../order';
 import { readManifests, type ManifestObject, type UnreadableFile } from './manifests';
-import { isSecretPath, maskSecrets } from './secrets';
+import { isSecretPair, isSecretPath, maskSecrets } from './secrets';
 
 /** One field that differs. `path` is a list of keys (a key may hold dots) and array indexes. */
 export interface FieldChange {
@@ -73,8 +73,12 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
   const newFiles = new Map<string, string>();
   for (const [file, text] of before) if (after.get(file) !== text) oldFiles.set(file, text);
   for (const [file, text] of after) if (before.get(file) !== text) newFiles.set(file, text);
-  const old = readManifests(oldFiles);
-  const now = readManifests(newFiles);
+  const oldRead = readManifests(oldFiles);
+  const nowRead = readManifests(newFiles);
+  // A file unreadable on either side is left out of the matching on both: its objects are neither added nor removed.
+  const unreadableFiles = new Set([...oldRead.unreadable, ...nowRead.unreadable].map((u) => u.file));
+  const old = { objects: oldRead.objects.filter((o) => !unreadableFiles.has(o.file)), unreadable: oldRead.unreadable };
+  const now = { objects: nowRead.objects.filter((o) => !unreadableFiles.has(o.file)), unreadable: nowRead.unreadable };
   const oldById = new Map(old.objects.map((o) => [o.identity, o]));
   const newById = new Map(now.objects.map((o) => [o.identity, o]));
 
@@ -93,7 +97,7 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
       continue;
     }
     const fields: FieldChange[] = [];
-    diffValues(previous.data, object.data, [], fields);
+    diffValues(previous.data, object.data, [], fields, object.kind === 'Secret');
     const moved = previous.file !== object.file;
     if (fields.length === 0 && !moved) continue;
     add({
@@ -137,26 +141,38 @@ function environmentOf(file: string): string {
   return isGeneratedPath(file) ? environmentOfPath(file) : '';
 }
 
-/** Appends every difference between two JSON values, masking those under secret-looking keys. */
-export function diffValues(a: unknown, b: unknown, path: (string | number)[], out: FieldChange[]): void {
+/**
+ * Appends every difference between two JSON values, masking those under
+ * secret-looking keys: under a secret key one masked change is reported at
+ * that key (the keys below it are not shown either). In a Kubernetes Secret
+ * (`secretObject`), `data` and `stringData` are secret whole.
+ */
+export function diffValues(a: unknown, b: unknown, path: (string | number)[], out: FieldChange[], secretObject = false): void {
   if (Object.is(a, b)) return;
-  const secret = isSecretPath(path);
+  const secret = isSecretPath(path) || (secretObject && (path[0] === 'data' || path[0] === 'stringData'));
+  if (secret) {
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: [...path], masked: a === undefined ? 'set' : b === undefined ? 'removed' : 'changed' });
+    return;
+  }
   if (isMapping(a) && isMapping(b)) {
+    const pair = isSecretPair(a) || isSecretPair(b);
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compareCodePoints);
     for (const key of keys) {
       const has = [Object.prototype.hasOwnProperty.call(a, key), Object.prototype.hasOwnProperty.call(b, key)];
       path.push(key);
-      if (has[0] && has[1]) diffValues(a[key], b[key], path, out);
-      else out.push(field([...path], has[0], a[key], has[1], b[key]));
+      if (pair && (key === 'value' || key === 'valueFrom')) {
+        if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) out.push({ path: [...path], masked: !has[0] ? 'set' : !has[1] ? 'removed' : 'changed' });
+      } else if (has[0] && has[1]) diffValues(a[key], b[key], path, out, secretObject);
+      else out.push(field([...path], has[0], a[key], has[1], b[key], secretObject));
       path.pop();
     }
     return;
   }
-  if (Array.isArray(a) && Array.isArray(b) && !secret) {
+  if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       path.push(i);
-      if (i < a.length && i < b.length) diffValues(a[i], b[i], path, out);
-      else out.push(field([...path], i < a.length, a[i], i < b.length, b[i]));
+      if (i < a.length && i < b.length) diffValues(a[i], b[i], path, out, secretObject);
+      else out.push(field([...path], i < a.length, a[i], i < b.length, b[i], secretObject));
       path.pop();
     }
     return;
@@ -165,12 +181,13 @@ export function diffValues(a: unknown, b: unknown, path: (string | number)[], ou
   out.push(field([...path], true, a, true, b));
 }
 
-function field(path: (string | number)[], hadBefore: boolean, before: unknown, hasAfter: boolean, after: unknown): FieldChange {
-  if (isSecretPath(path)) return { path, masked: !hadBefore ? 'set' : !hasAfter ? 'removed' : 'changed' };
+function field(path: (string | number)[], hadBefore: boolean, before: unknown, hasAfter: boolean, after: unknown, secretObject = false): FieldChange {
+  if (isSecretPath(path) || (secretObject && (path[0] === 'data' || path[0] === 'stringData'))) return { path, masked: !hadBefore ? 'set' : !hasAfter ? 'removed' : 'changed' };
   // A whole mapping added or removed may hold secret-looking keys of its own.
   return { path, ...(hadBefore ? { before: maskSecrets(before) } : {}), ...(hasAfter ? { after: maskSecrets(after) } : {}) };
 }
 
+/** A plain mapping (not a Date or other object YAML 1.1 can produce: those compare by their JSON). */
 function isMapping(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 }

@@ -88,8 +88,22 @@ export function formatText(r: Review, outDir: string, against: string, color: bo
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Text for a markdown table cell or line: every character markdown or HTML
+ * gives a meaning (`\ | < > & * _ [ ] #` and the backtick) as an entity,
+ * line breaks as spaces, and `@` broken so no one is mentioned.
+ */
 function escapeCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
+  return s
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/[&<>|`\\*_[\]#~]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/@/g, '@\u200b');
+}
+
+/** A value as inline code in markdown: escaped like a cell, and shortened like the text format's. */
+function codeCell(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return `<code>${escapeCell(text.length > 120 ? `${text.slice(0, 117)}...` : text)}</code>`;
 }
 
 /** Markdown for a pull request: a summary table by environment, destructive changes, then one section per environment. */
@@ -111,20 +125,20 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
     const destructive = r.changes.filter((x) => x.destructive);
     if (destructive.length > 0) {
       out.push('#### ⚠️ Destructive', '');
-      for (const ch of destructive) out.push(`- **${ch.change}** \`${escapeCell(objectName(ch))}\` (${escapeCell(label(ch.environment))}): ${escapeCell(ch.reason)}`);
+      for (const ch of destructive) out.push(`- **${ch.change}** <code>${escapeCell(objectName(ch))}</code> (${escapeCell(label(ch.environment))}): ${escapeCell(ch.reason)}`);
       out.push('');
     }
     for (const e of envs) {
       out.push(`<details><summary><b>${escapeCell(label(e))}</b>: ${byEnv.get(e)!.length} ${byEnv.get(e)!.length === 1 ? 'change' : 'changes'}</summary>`, '');
       for (const ch of byEnv.get(e)!) {
-        out.push(`**${ch.destructive ? '⚠️ destructive ' : ''}${ch.change}** \`${escapeCell(objectName(ch))}\` in \`${escapeCell(`${outDir}/${ch.file}`)}\`${ch.previousFile ? ` (was \`${escapeCell(`${outDir}/${ch.previousFile}`)}\`)` : ''}: ${escapeCell(ch.reason)}`, '');
+        out.push(`**${ch.destructive ? '⚠️ destructive ' : ''}${ch.change}** <code>${escapeCell(objectName(ch))}</code> in <code>${escapeCell(`${outDir}/${ch.file}`)}</code>${ch.previousFile ? ` (was <code>${escapeCell(`${outDir}/${ch.previousFile}`)}</code>)` : ''}: ${escapeCell(ch.reason)}`, '');
         if (ch.fields.length > 0) {
           out.push('| field | before | after |', '| --- | --- | --- |');
           for (const f of ch.fields) {
             const [before, after] = f.masked
               ? [f.masked === 'set' ? '' : '(hidden)', f.masked === 'removed' ? '' : `(${f.masked})`]
-              : ['before' in f ? `\`${escapeCell(JSON.stringify(f.before))}\`` : '(none)', 'after' in f ? `\`${escapeCell(JSON.stringify(f.after))}\`` : '(removed)'];
-            out.push(`| \`${escapeCell(pathText(f.path))}\` | ${before} | ${after} |`);
+              : ['before' in f ? codeCell(f.before) : '(none)', 'after' in f ? codeCell(f.after) : '(removed)'];
+            out.push(`| <code>${escapeCell(pathText(f.path))}</code> | ${before} | ${after} |`);
           }
           out.push('');
         }
@@ -133,9 +147,9 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
     }
   }
   const files = [
-    ...r.addedFiles.map((f) => `- new file \`${outDir}/${f}\``),
-    ...r.removedFiles.map((f) => `- removed file \`${outDir}/${f}\``),
-    ...r.unreadable.map((u) => `- unreadable \`${outDir}/${u.file}\`: ${escapeCell(u.reason)}`),
+    ...r.addedFiles.map((f) => `- new file <code>${escapeCell(`${outDir}/${f}`)}</code>`),
+    ...r.removedFiles.map((f) => `- removed file <code>${escapeCell(`${outDir}/${f}`)}</code>`),
+    ...r.unreadable.map((u) => `- unreadable <code>${escapeCell(`${outDir}/${u.file}`)}</code>: ${escapeCell(u.reason)}`),
   ];
   if (files.length > 0) out.push('#### Files', '', ...files, '');
   if (kept.length > 0) out.push("#### Kept from Flux's image automation", '', ...kept.map((k) => `- ${escapeCell(keptLine(k, outDir))}`), '');
@@ -216,6 +230,8 @@ export function formatUnified(r: Review, outDir: string, color: boolean): string
 export function lineDiff(a: readonly string[], b: readonly string[]): string[] {
   const n = a.length;
   const m = b.length;
+  // The table is n×m: past a few million cells, say the whole old text went and the new one came.
+  if (n * m > 4_000_000) return [...a.map((l) => `-${l}`), ...b.map((l) => `+${l}`)];
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const out: string[] = [];

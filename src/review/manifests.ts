@@ -34,16 +34,26 @@ export function readManifests(files: ReadonlyMap<string, string>): { objects: Ma
     // YAML 1.1, as Flux v1 reads it (go-yaml v2): `on` is a boolean there.
     const documents = parseAllDocuments(text, { version: '1.1' });
     const list = Array.isArray(documents) ? documents : [documents];
+    // A file with a broken document is left out whole: reading only part of it would report its other objects as removed.
+    const broken = list.find((d) => d.errors.length > 0);
+    if (broken) {
+      unreadable.push({ file, reason: broken.errors[0].message.split('\n')[0] });
+      continue;
+    }
+    const fileObjects: ManifestObject[] = [];
+    let failed: string | undefined;
     for (const document of list) {
-      if (document.errors.length > 0) {
-        unreadable.push({ file, reason: document.errors[0].message.split('\n')[0] });
+      let data: unknown;
+      try {
+        data = document.toJS({ maxAliasCount: 100 }) as unknown;
+      } catch (err) {
+        failed = (err as Error).message.split('\n')[0];
         break;
       }
-      const data = document.toJS({ maxAliasCount: 100 }) as unknown;
       if (data === null || data === undefined) continue;
       if (typeof data !== 'object' || Array.isArray(data)) {
-        unreadable.push({ file, reason: 'a document is not a mapping' });
-        continue;
+        failed = 'a document is not a mapping';
+        break;
       }
       const object = data as Record<string, unknown>;
       const metadata = (object.metadata ?? {}) as Record<string, unknown>;
@@ -52,8 +62,14 @@ export function readManifests(files: ReadonlyMap<string, string>): { objects: Ma
       const kind = field(object.kind);
       const namespace = field(metadata.namespace);
       const name = field(metadata.name);
-      objects.push({ identity: [apiVersion, kind, namespace, name].join('|'), apiVersion, kind, namespace, name, file, data: object });
+      if (kind === '' || name === '') {
+        failed = 'a document has no kind or metadata.name';
+        break;
+      }
+      fileObjects.push({ identity: [apiVersion, kind, namespace, name].join('|'), apiVersion, kind, namespace, name, file, data: object });
     }
+    if (failed !== undefined) unreadable.push({ file, reason: failed });
+    else objects.push(...fileObjects);
   }
   return { objects, unreadable };
 }

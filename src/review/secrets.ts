@@ -27,24 +27,56 @@ export const SECRET_WORDS: readonly string[] = [
   'certkey',
   'dsn',
   'connectionstring',
+  'pwd',
 ];
 
-/** Whether a key names a value that must not be printed. */
+/** Whether a key names a value that must not be printed (also `pass` as a word of its own). */
 export function isSecretKey(key: string): boolean {
   const squashed = key.toLowerCase().replace(/[-_.\s]/g, '');
-  return SECRET_WORDS.some((word) => squashed.includes(word));
+  return SECRET_WORDS.some((word) => squashed.includes(word)) || /(^|[^a-z])pass([^a-z]|$)/i.test(key) || squashed === 'pass';
 }
 
-/** Whether any key of a path names a secret. */
+/** Whether a path names a secret: any key, or two neighbouring keys read together (`tls` then `key` is `tlskey`). */
 export function isSecretPath(path: readonly (string | number)[]): boolean {
-  return path.some((key) => typeof key === 'string' && isSecretKey(key));
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i];
+    if (typeof key !== 'string') continue;
+    if (isSecretKey(key)) return true;
+    const next = path[i + 1];
+    if (typeof next === 'string' && isSecretKey(key + next)) return true;
+  }
+  return false;
 }
 
-/** A JSON value with every value under a secret-looking key replaced by `(hidden)`, for whole-object output. */
-export function maskSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskSecrets);
+/**
+ * Whether a mapping is a name/value pair naming a secret (`{ name: DB_PASSWORD, value: ... }`,
+ * as in container env lists): its `value` is then masked too.
+ */
+export function isSecretPair(mapping: Record<string, unknown>): boolean {
+  const name = mapping.name ?? mapping.key;
+  return typeof name === 'string' && isSecretKey(name);
+}
+
+/**
+ * A JSON value with every value under a secret-looking key replaced by
+ * `(hidden)`, for whole-object output; a Kubernetes Secret's `data` and
+ * `stringData` are hidden whole, and so is the `value` of a secret-looking
+ * name/value pair.
+ */
+export function maskSecrets(value: unknown, parent?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, parent));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? '(hidden)' : maskSecrets(v)]));
+    const mapping = value as Record<string, unknown>;
+    const secretKind = mapping.kind === 'Secret';
+    const pair = isSecretPair(mapping);
+    return Object.fromEntries(
+      Object.entries(mapping).map(([k, v]) => [
+        k,
+        isSecretKey(k) || (parent !== undefined && isSecretKey(parent + k)) || (secretKind && (k === 'data' || k === 'stringData')) || (pair && (k === 'value' || k === 'valueFrom'))
+          ? '(hidden)'
+          : maskSecrets(v, k),
+      ]),
+    );
   }
   return value;
 }

@@ -1,0 +1,56 @@
+/**
+ * The review engine and its formats on hand-made versions of dist/: what a
+ * reviewer must never see (secrets), what must never go unseen (a date), and
+ * markdown that must not be injected into.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { NO_SETTINGS } from '../src/definition/settings';
+import { review } from '../src/review/diff';
+import { formatJson, formatMarkdown, formatText, formatUnified } from '../src/review/format';
+import { fluxV1Effects } from '../src/targets/flux-v1/effects';
+
+const doc = (kind: string, name: string, body: string) => `---\napiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: develop\n${body}`;
+const compare = (before: string, after: string) =>
+  review(new Map([['releases/dev.yaml', before]]), new Map([['releases/dev.yaml', after]]), fluxV1Effects(NO_SETTINGS));
+const all = (r: ReturnType<typeof compare>) =>
+  [formatText(r, 'dist', 'x', false), formatMarkdown(r, 'dist', 'x'), formatJson(r, 'dist', 'x'), formatUnified(r, 'dist', false)].join('\n');
+
+describe('review', () => {
+  it('never shows a value, or a key, under a secret-looking key, a split one, a secret name/value pair or a Secret', () => {
+    const before = doc('HelmRelease', 'web', 'spec:\n  values:\n    credentials:\n      AKIAOLDKEY: a\n    tls:\n      key: OLD-PEM\n    env:\n      - name: DB_PASSWORD\n        value: oldpw\n') + doc('Secret', 's', 'stringData:\n  url: postgres://admin:OLDPW@db\n');
+    const after = doc('HelmRelease', 'web', 'spec:\n  values:\n    credentials:\n      AKIANEWKEY: b\n    tls:\n      key: NEW-PEM\n    env:\n      - name: DB_PASSWORD\n        value: newpw\n') + doc('Secret', 's', 'stringData:\n  url: postgres://admin:NEWPW@db\n');
+    const r = compare(before, after);
+    const text = all(r);
+    for (const secret of ['AKIA', 'PEM', 'oldpw', 'newpw', 'OLDPW', 'NEWPW']) assert.ok(!text.includes(secret), `${secret} in:\n${text}`);
+    const fields = r.changes.flatMap((c) => c.fields.map((f) => [f.path.join('.'), f.masked]));
+    assert.deepEqual(fields.sort(), [
+      ['spec.values.credentials', 'changed'],
+      ['spec.values.env.0.value', 'changed'],
+      ['spec.values.tls.key', 'changed'],
+      ['stringData', 'changed'],
+    ]);
+  });
+
+  it('sees a change between two dates (YAML 1.1 timestamps)', () => {
+    const r = compare(doc('HelmRelease', 'web', 'spec:\n  values:\n    at: 2024-01-01\n'), doc('HelmRelease', 'web', 'spec:\n  values:\n    at: 2025-06-30\n'));
+    assert.equal(r.changes.length, 1);
+    assert.deepEqual(r.changes[0].fields.map((f) => f.path.join('.')), ['spec.values.at']);
+  });
+
+  it('leaves a file with a broken document out of the matching instead of reporting its objects removed', () => {
+    const good = doc('HelmRelease', 'a', 'spec: {}\n') + doc('HelmRelease', 'b', 'spec: {}\n');
+    const r = compare(good, doc('HelmRelease', 'a', 'spec: {}\n') + '---\nkind: [broken\n');
+    assert.deepEqual(r.changes, []);
+    assert.equal(r.unreadable.length, 1);
+  });
+
+  it('escapes markdown and HTML in values, names and paths', () => {
+    const r = compare(doc('HelmRelease', 'web', 'spec:\n  values:\n    motd: old\n'), doc('HelmRelease', 'web', 'spec:\n  values:\n    motd: "x` @octocat [link](https://evil) </details> | *b*"\n'));
+    const markdown = formatMarkdown(r, 'dist', 'x');
+    assert.ok(!markdown.includes('@octocat'), 'no mention');
+    assert.ok(!markdown.includes('[link]'), 'no link');
+    assert.ok(!markdown.includes('</details> |'), 'no HTML or cell break');
+    assert.ok(markdown.includes('<code>"x&#96; @\u200boctocat &#91;link&#93;(https://evil) &#60;/details&#62; &#124; &#42;b&#42;"</code>'), markdown);
+  });
+});
