@@ -60,12 +60,15 @@ const FILTERS = [
   'semver:>1.2', 'semver:>1.x', 'semver:>1.2.x', 'semver:<=1.2', 'semver:<=1.x', 'semver:<1.2.3-rc.2', 'semver:!=1.x', 'semver:!=1.2.x',
   'semver:^0.5', 'semver:^0.0.3', 'semver:^0.x', 'semver:~0', 'semver:~1', 'semver:>=1.2.3-alpha', 'semver:1.2.3-rc.1 - 2.0.0', 'semver:x',
   'semver:=1.2.3', 'semver:~1.2.3-rc.1', 'semver:^1.2.3-0', 'semver:>= 1.2.3 < 2', 'semver:>0.0.0-0',
+  'semver:\u00a0>=1.0', 'semver:>=1.0\u000b', 'semver:>=1.0 <', 'regexp:(?<v>[0-9]+)', 'regexp:(?P<v>[0-9]+)', 'regexp', 'semverX', 'v*',
 ];
 
 describe('image filters, as Flux v1 reads them', () => {
   it('are valid exactly when Flux\'s libraries accept them', { skip: skipGo() }, () => {
     const answers = goFilters(FILTERS.map((filter) => ({ filter, tags: TAGS })));
-    const wrong = FILTERS.filter((filter, i) => (filterProblem(filter) === undefined) !== answers[i].valid);
+    // helmflux requires a prefix where Flux reads anything else as a glob (the type says so): those are left out here.
+    const prefixed = (f: string) => /^(glob|semver|regex|regexp):/.test(f);
+    const wrong = FILTERS.filter((filter, i) => prefixed(filter) && (filterProblem(filter) === undefined) !== answers[i].valid);
     assert.deepEqual(wrong, [], 'filters whose validity differs from Flux\'s');
   });
 

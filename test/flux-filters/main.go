@@ -41,8 +41,9 @@ func main() {
 			c, err := semver.NewConstraint(strings.TrimPrefix(r.Filter, "semver:"))
 			a.Valid = err == nil
 			for j, tag := range r.Tags {
+				// As Flux's SemverPattern: the tag first, then an invalid constraint matches every version.
 				v, verr := semver.NewVersion(tag)
-				a.Matches[j] = err != nil || (verr == nil && c.Check(v))
+				a.Matches[j] = verr == nil && (err != nil || c.Check(v))
 			}
 		case strings.HasPrefix(r.Filter, "regexp:") || strings.HasPrefix(r.Filter, "regex:"):
 			pattern := r.Filter[strings.Index(r.Filter, ":")+1:]

@@ -69,43 +69,45 @@ export function valuesContainers(values: HelmValues | undefined): string[] {
   return found;
 }
 
+/** A filter's kind and pattern, as Flux's NewPattern reads it: by prefix; anything else is a glob of the whole string. */
+function parseFilter(filter: string): { kind: 'glob' | 'semver' | 'regex'; pattern: string; prefixed: boolean } {
+  for (const [prefix, kind] of [['glob:', 'glob'], ['semver:', 'semver'], ['regexp:', 'regex'], ['regex:', 'regex']] as const) {
+    if (filter.startsWith(prefix)) return { kind, pattern: filter.slice(prefix.length), prefixed: true };
+  }
+  return { kind: 'glob', pattern: filter, prefixed: false };
+}
+
 /** Why a filter is invalid in Flux (where it would match every tag), or undefined when it is valid. */
 export function filterProblem(filter: string): string | undefined {
-  const colon = filter.indexOf(':');
-  const kind = filter.slice(0, colon);
-  const pattern = filter.slice(colon + 1);
-  switch (kind) {
-    case 'glob':
+  const { kind, pattern, prefixed } = parseFilter(filter);
+  if (!prefixed) return 'does not start with glob:, semver:, regex: or regexp:';
+  if (kind === 'semver') return semverConstraintProblem(pattern);
+  if (kind === 'regex') {
+    // re2js accepts named groups written (?<name>...); the Go that Flux v1 is built with does not.
+    if (pattern.includes('(?<')) return 'is not a valid RE2 regular expression as Flux reads it (Go does not accept (?<name>...); write (?P<name>...))';
+    try {
+      RE2JS.compile(pattern);
       return undefined;
-    case 'semver':
-      return semverConstraintProblem(pattern);
-    case 'regex':
-    case 'regexp':
-      try {
-        RE2JS.compile(pattern);
-        return undefined;
-      } catch (err) {
-        return `is not a valid RE2 regular expression (${(err as Error).message})`;
-      }
-    default:
-      return 'does not start with glob:, semver:, regex: or regexp:';
+    } catch (err) {
+      return `is not a valid RE2 regular expression (${(err as Error).message})`;
+    }
   }
+  return undefined;
 }
 
 /** Whether a tag passes a filter, as Flux decides (a filter without a known prefix is a glob, as in Flux). */
 export function filterMatches(filter: string, tag: string): boolean {
-  const colon = filter.indexOf(':');
-  const kind = filter.slice(0, colon);
-  const pattern = filter.slice(colon + 1);
+  const { kind, pattern } = parseFilter(filter);
   if (kind === 'semver') return semverMatches(pattern, tag);
-  if (kind === 'regex' || kind === 'regexp') {
+  if (kind === 'regex') {
+    if (pattern.includes('(?<')) return true; // invalid for Flux's Go (see filterProblem): it matches every tag
     try {
       return RE2JS.compile(pattern).matcher(tag).find();
     } catch {
       return true; // Flux: an invalid regex matches every tag (helmflux refuses it first)
     }
   }
-  return globMatches(kind === 'glob' ? pattern : filter, tag);
+  return globMatches(pattern, tag);
 }
 
 /** ryanuber/go-glob: `*` matches any run of characters (none included); everything else is literal. */

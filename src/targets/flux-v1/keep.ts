@@ -60,7 +60,8 @@ export function keepFluxUpdates(
     for (const object of objects) {
       const identity = idOf(object);
       const old = oldObjects.find((o) => idOf(o) === identity);
-      if (old === undefined || !isAutomated(object)) continue;
+      // Flux commits only into automated, unlocked releases: the committed file must say so too.
+      if (old === undefined || !isAutomated(object) || !isAutomated(old)) continue;
       for (const container of containersOf(object)) {
         const result = keepContainer(object, old, container);
         if (result === undefined) continue;
@@ -115,6 +116,8 @@ interface ImageRef {
   readonly tag: unknown;
   /** Where the tag is, under the object. */
   readonly tagPath: readonly string[];
+  /** Whether the tag is the end of a `repo:tag` string at `tagPath`. */
+  readonly inString?: boolean;
 }
 
 /** A container's image as the object holds it, in any of Flux's shapes. */
@@ -136,7 +139,11 @@ function imageOf(o: Json, container: string): ImageRef | undefined {
     if ('tag' in holder) return { repository: `${String(holder.registry ?? '')}/${image}`, tag: holder.tag, tagPath: [...base, 'tag'] };
     // "repo:tag": the tag follows the last ":" after the last "/".
     const colon = image.lastIndexOf(':');
-    if (colon > image.lastIndexOf('/')) return { repository: `/${image.slice(0, colon)}`, tag: image.slice(colon + 1), tagPath: [...base, 'image'] };
+    if (colon > image.lastIndexOf('/')) {
+      // A sibling registry overrides the image's own (Flux).
+      const registry = typeof holder.registry === 'string' ? holder.registry : '';
+      return { repository: `${registry}/${image.slice(0, colon)}`, tag: image.slice(colon + 1), tagPath: [...base, 'image'], inString: true };
+    }
   }
   return undefined;
 }
@@ -150,13 +157,14 @@ function keepContainer(
   const then = imageOf(old, container);
   if (now === undefined || then === undefined || now.tagPath.length === 0) return undefined;
   if (then.repository !== now.repository || typeof then.tag !== 'string' || then.tag === now.tag) return undefined;
-  if (now.tagPath.join('.') !== then.tagPath.join('.')) return undefined;
+  if (now.tagPath.join('.') !== then.tagPath.join('.') || now.inString !== then.inString) return undefined;
   const filter = annotations(object)[`filter.fluxcd.io/${container}`];
   if (!filterMatches(typeof filter === 'string' ? filter : 'glob:*', then.tag)) return undefined;
   // "repo:tag" in one string: keep the string with the committed tag.
   const last = now.tagPath[now.tagPath.length - 1];
   const parent = now.tagPath.slice(0, -1).reduce<Json>((v, k) => v[k] as Json, object);
-  const keptValue = last === 'image' && typeof parent.image === 'string' ? `${parent.image.slice(0, parent.image.lastIndexOf(':'))}:${then.tag}` : then.tag;
+  const current = parent[last];
+  const keptValue = now.inString && typeof current === 'string' ? `${current.slice(0, current.lastIndexOf(':'))}:${then.tag}` : then.tag;
   parent[last] = keptValue;
   return { path: now.tagPath, kept: then.tag, value: keptValue, defined: now.tag };
 }

@@ -24,10 +24,12 @@ interface Constraint {
 
 const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
-const VALID = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
-const FIND = new RegExp(String.raw`(${OPS})\s*(${CV})`, 'g');
-const ONE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-const RANGE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, 'g');
+// Go's \s is ASCII whitespace only; JavaScript's also matches Unicode spaces (a pasted no-break space).
+const S = String.raw`[\t\n\f\r ]`;
+const VALID = new RegExp(String.raw`^(${S}*(${OPS})${S}*(${CV})${S}*)((?:${S}+|,${S}*)(${OPS})${S}*(${CV})${S}*)*$`);
+const FIND = new RegExp(String.raw`(${OPS})${S}*(${CV})`, 'g');
+const ONE = new RegExp(String.raw`^${S}*(${OPS})${S}*(${CV})${S}*$`);
+const RANGE = new RegExp(String.raw`${S}*(${CV})${S}+-${S}+(${CV})${S}*`, 'g');
 const VERSION = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
 const MAX_UINT64 = 18446744073709551615n;
 
@@ -86,10 +88,11 @@ export function semverConstraintProblem(text: string): string | undefined {
 
 /** Whether a tag satisfies a constraint, as Flux's semver filter decides (a tag that is not a version never does). */
 export function semverMatches(constraint: string, tag: string): boolean {
-  const groups = parseConstraints(constraint);
-  if (typeof groups === 'string') return true; // Flux: an invalid constraint matches every tag (helmflux refuses it first)
+  // As Flux: the tag is read first (a tag that is not a version never matches), then an invalid constraint matches every version.
   const version = parseVersion(tag);
   if (typeof version === 'string') return false;
+  const groups = parseConstraints(constraint);
+  if (typeof groups === 'string') return true;
   return groups.some((group) => group.every((c) => check(version, c)));
 }
 
