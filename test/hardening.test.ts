@@ -53,6 +53,20 @@ export default defineEnvironment({
     }
   });
 
+  it('never hands a non-plain object on (its getters would run again, outside the guard), and a BigInt setting is bad input (8)', () => {
+    const project = tempProject({
+      'dev.ts': "let n = 0;\nclass NS { get name(): string { return ++n <= 1 ? 'develop' : 'kube-system'; } }\nexport default { namespace: new NS() };\n",
+    });
+    const result = runCli(['synth'], { cwd: project.root });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /^environments\/dev\.ts: namespace: is a NS object, not plain data\. Use a plain object literal/m);
+    assert.deepEqual([...snapshotTree(project.dist).keys()], []);
+    fs.writeFileSync(path.join(project.root, 'helmflux.settings.ts'), "export default { chartsGitUrl: 1n };\n");
+    const bigint = runCli(['validate'], { cwd: project.root });
+    assert.equal(bigint.status, 2, bigint.stderr);
+    assert.match(bigint.stderr, /^helmflux\.settings\.ts: chartsGitUrl: 1n is not a git URL\./m);
+  });
+
   it('sees a change of which file an import resolves to, and reruns the environment (4)', () => {
     const project = tempProject({
       'dev.ts': "import { defineEnvironment } from 'helmflux';\nimport { replicas } from '../common';\nexport default defineEnvironment({ namespace: { name: 'develop' }, releases: [{ name: 'web', chart: " + JSON.stringify(gitChart) + ', values: { replicas } }] });\n',

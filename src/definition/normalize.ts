@@ -56,6 +56,9 @@ interface Budget {
   at: string;
 }
 
+/** What stands in for something that is not plain data (already reported): an empty frozen object, never the file's own. */
+const NOT_PLAIN: object = Object.freeze({});
+
 /** Reads a definition into plain frozen data; returns it with the problems found while reading. */
 export function normalizeDefinition(exported: unknown, file: string): { definition: unknown; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -120,7 +123,7 @@ function copy(value: unknown, at: Path | undefined, depth: number, ancestors: Ma
   const object = value as object;
   const seen = ancestors.get(object);
   if (seen !== undefined) return seen; // a cycle, kept as one (validation refuses it)
-  if (depth > MAX_COPY_DEPTH) return object;
+  if (depth > MAX_COPY_DEPTH) return NOT_PLAIN; // validation refuses the nesting before it gets this deep
   let isArray: boolean;
   let proto: unknown;
   try {
@@ -130,7 +133,18 @@ function copy(value: unknown, at: Path | undefined, depth: number, ancestors: Ma
     throw readFailed(err, at);
   }
   if (isArray) return copyArray(object as readonly unknown[], at, depth, ancestors, budget, add, role);
-  if (proto !== Object.prototype && proto !== null) return object; // a Date, Map, class instance...: validation names it
+  if (proto !== Object.prototype && proto !== null) {
+    // A Date, Map, class instance...: named now, and never handed on (its getters would run again, outside the guard).
+    let kind = 'non-plain';
+    try {
+      const name = (proto as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+      if (typeof name === 'string' && name !== '') kind = name;
+    } catch {
+      // A constructor or name that throws: say "non-plain".
+    }
+    add(at, `is a ${kind} object, not plain data`, kind === 'Date' ? 'Use a string, e.g. date.toISOString().' : 'Use a plain object literal ({ ... }) with JSON data.');
+    return NOT_PLAIN;
+  }
   const out: Record<string, unknown> = {};
   ancestors.set(object, out);
   let keys: string[];

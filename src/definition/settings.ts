@@ -70,6 +70,13 @@ export function defineSettings(settings: SettingsDefinition): SettingsDefinition
 /** The defaults, also used when a project has no settings file. */
 export const DEFAULT_FLUX_NAMESPACE = 'fluxcd';
 
+/** A value as shown in a message, whatever it is (JSON.stringify throws on a BigInt). */
+function shown(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  return `a ${Array.isArray(value) ? 'list' : typeof value}`;
+}
+
 const GIT_URL = /^(([A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s:]\S*)|((ssh|git|https?):\/\/\S+))$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -95,15 +102,15 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
   const chartsGitUrl = own('chartsGitUrl');
   if (chartsGitUrl === undefined) add('chartsGitUrl', 'is required', 'Add the git URL your charts come from, e.g. "git@github.com:org/charts".');
   else if (typeof chartsGitUrl !== 'string' || !GIT_URL.test(chartsGitUrl)) {
-    add('chartsGitUrl', `${JSON.stringify(chartsGitUrl)} is not a git URL`, 'Use an SSH or URL form, e.g. "git@github.com:org/repo" or "https://github.com/org/repo".');
+    add('chartsGitUrl', `${shown(chartsGitUrl)} is not a git URL`, 'Use an SSH or URL form, e.g. "git@github.com:org/repo" or "https://github.com/org/repo".');
   }
   const fluxNamespace = own('fluxNamespace') ?? DEFAULT_FLUX_NAMESPACE;
   if (typeof fluxNamespace !== 'string' || fluxNamespace.length > 63 || !DNS_LABEL.test(fluxNamespace)) {
-    add('fluxNamespace', `${JSON.stringify(fluxNamespace)} is not a namespace name`, 'Use the namespace Flux runs in, e.g. "fluxcd": at most 63 lowercase letters, digits and "-".');
+    add('fluxNamespace', `${shown(fluxNamespace)} is not a namespace name`, 'Use the namespace Flux runs in, e.g. "fluxcd": at most 63 lowercase letters, digits and "-".');
   }
   const fluxGarbageCollection = own('fluxGarbageCollection') ?? false;
   if (typeof fluxGarbageCollection !== 'boolean') {
-    add('fluxGarbageCollection', `must be true or false (got ${JSON.stringify(fluxGarbageCollection)})`, "Say whether the Flux daemon runs with --sync-garbage-collection (Flux v1's default: false).");
+    add('fluxGarbageCollection', `must be true or false (got ${shown(fluxGarbageCollection)})`, "Say whether the Flux daemon runs with --sync-garbage-collection (Flux v1's default: false).");
   }
   const settings: Settings = Object.freeze({
     chartsGitUrl: typeof chartsGitUrl === 'string' ? chartsGitUrl : '',

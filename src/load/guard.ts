@@ -21,8 +21,17 @@
  */
 import * as vm from 'node:vm';
 
-/** How long one environment file (with what it imports) may take to load: 10 s, or `HELMFLUX_LOAD_TIMEOUT_MS`. */
-export const LOAD_TIMEOUT_MS = Number(process.env.HELMFLUX_LOAD_TIMEOUT_MS) > 0 ? Number(process.env.HELMFLUX_LOAD_TIMEOUT_MS) : 10_000;
+/** How long one environment file (with what it imports) may take to load: 10 s, or `HELMFLUX_LOAD_TIMEOUT_MS` (whole milliseconds, up to about 24 days). */
+export const LOAD_TIMEOUT_MS = ((): number => {
+  const given = Number(process.env.HELMFLUX_LOAD_TIMEOUT_MS);
+  return Number.isInteger(given) && given > 0 && given <= 2_000_000_000 ? given : 10_000;
+})();
+
+// The checks below use these, taken when helmflux loads: a file that replaces Object.is or Reflect.ownKeys cannot blind them.
+const { is, keys, getPrototypeOf, isExtensible } = Object;
+const { ownKeys, getOwnPropertyDescriptor } = Reflect;
+const now = performance.now.bind(performance);
+const listenerCount = process.listenerCount.bind(process);
 
 /** Thrown in place of a forbidden call while a file loads. */
 export class ForbiddenCall extends Error {
@@ -47,14 +56,16 @@ type Snapshot = { readonly props: unknown[]; readonly globals: readonly Property
 function snapshot(): Snapshot {
   const props: unknown[] = [];
   for (const [name, target] of WATCHED) {
-    for (const key of Reflect.ownKeys(target)) {
-      const d = Reflect.getOwnPropertyDescriptor(target, key)!;
+    for (const key of ownKeys(target)) {
+      const d = getOwnPropertyDescriptor(target, key)!;
       props.push(name, key, d.value, d.get, d.set, (d.writable ? 1 : 0) | (d.enumerable ? 2 : 0) | (d.configurable ? 4 : 0));
     }
-    props.push(name, '(prototype)', Object.getPrototypeOf(target), undefined, undefined, Object.isExtensible(target) ? 8 : 0);
+    props.push(name, '(prototype)', getPrototypeOf(target), undefined, undefined, isExtensible(target) ? 8 : 0);
   }
+  // Exit listeners: one added by a file would run when helmflux ends, after its result.
+  props.push('process', '(exit listeners)', listenerCount('exit') + listenerCount('beforeExit'), undefined, undefined, 0);
   // Enumerable globals only (what `globalThis.x = ...` or a sloppy `x = ...` makes): listing all of them costs three times as much.
-  return { props, globals: Object.keys(globalThis) };
+  return { props, globals: keys(globalThis) };
 }
 
 /**
@@ -67,21 +78,23 @@ function matches(before: Snapshot): boolean {
   const props = before.props;
   let i = 0;
   for (const [, target] of WATCHED) {
-    for (const key of Reflect.ownKeys(target)) {
+    for (const key of ownKeys(target)) {
       if (props[i + 1] !== key) return false;
       if (props[i + 3] === undefined && props[i + 4] === undefined) {
-        if (!Object.is((target as Record<PropertyKey, unknown>)[key], props[i + 2])) return false;
+        if (!is((target as Record<PropertyKey, unknown>)[key], props[i + 2])) return false;
       } else {
-        const d = Reflect.getOwnPropertyDescriptor(target, key)!;
+        const d = getOwnPropertyDescriptor(target, key)!;
         if (d.get !== props[i + 3] || d.set !== props[i + 4]) return false;
       }
       i += 6;
     }
-    if (props[i + 2] !== Object.getPrototypeOf(target)) return false;
+    if (props[i + 2] !== getPrototypeOf(target)) return false;
     i += 6;
   }
+  if (props[i + 2] !== listenerCount('exit') + listenerCount('beforeExit')) return false;
+  i += 6;
   if (i !== props.length) return false;
-  const globals = Object.keys(globalThis);
+  const globals = keys(globalThis);
   return globals.length === before.globals.length && globals.every((k, j) => k === before.globals[j]);
 }
 
@@ -93,13 +106,15 @@ function differences(before: Snapshot, after: Snapshot): string[] {
     for (let i = 0; i < props.length; i += 6) map.set(`${String(props[i])}.${String(props[i + 1])}`, props.slice(i + 2, i + 6));
     return map;
   };
-  if (before.props.length !== after.props.length || before.props.some((v, i) => !Object.is(v, after.props[i]))) {
+  if (before.props.length !== after.props.length || before.props.some((v, i) => !is(v, after.props[i]))) {
     const a = describe(before.props);
     const b = describe(after.props);
     for (const [key, value] of b) {
       const old = a.get(key);
       if (old === undefined) found.push(`added ${key}`);
-      else if (old.some((v, i) => !Object.is(v, value[i]))) found.push(key.endsWith('.(prototype)') ? `changed ${key.slice(0, -12)} (its prototype or extensibility)` : `replaced ${key}`);
+      else if (key === 'process.(exit listeners)') {
+        if (!is(old[0], value[0])) found.push('added a process exit listener, which would run after helmflux has its result');
+      } else if (old.some((v, i) => !is(v, value[i]))) found.push(key.endsWith('.(prototype)') ? `changed ${key.slice(0, -12)} (its prototype or extensibility)` : `replaced ${key}`);
     }
     for (const key of a.keys()) if (!b.has(key)) found.push(`removed ${key}`);
   }
@@ -142,7 +157,8 @@ export class LoadGuard {
    */
   public runAll<I, T>(items: readonly I[], each: (item: I) => T): Guarded<T>[] {
     const results: Guarded<T>[] = new Array(items.length);
-    const saved = { exit: process.exit, abort: process.abort, setTimeout, setInterval, setImmediate };
+    const p = process as unknown as Record<string, unknown>;
+    const saved = { exit: process.exit, abort: process.abort, reallyExit: p.reallyExit, kill: process.kill, setTimeout, setInterval, setImmediate };
     const forbid = (what: string, why: string) => () => {
       throw new ForbiddenCall(what, why);
     };
@@ -150,6 +166,8 @@ export class LoadGuard {
     const g = globalThis as Record<string | symbol, unknown>;
     process.exit = forbid('process.exit()', 'which would end helmflux without a result') as typeof process.exit;
     process.abort = forbid('process.abort()', 'which would end helmflux without a result') as typeof process.abort;
+    p.reallyExit = forbid('process.reallyExit()', 'which would end helmflux without a result');
+    process.kill = forbid('process.kill()', 'which environment files have no use for') as typeof process.kill;
     g.setTimeout = forbid('setTimeout()', later);
     g.setInterval = forbid('setInterval()', later);
     g.setImmediate = forbid('setImmediate()', later);
@@ -157,7 +175,7 @@ export class LoadGuard {
     try {
       while (next < items.length) {
         g[RUN] = () => {
-          const started = performance.now();
+          const started = now();
           do {
             const i = next;
             try {
@@ -167,7 +185,7 @@ export class LoadGuard {
               results[i] = { error: err, changes: this.changes() };
             }
             next = i + 1;
-          } while (next < items.length && performance.now() - started < BATCH_MS);
+          } while (next < items.length && now() - started < BATCH_MS);
         };
         try {
           CALL.runInThisContext({ timeout: LOAD_TIMEOUT_MS + BATCH_MS });
@@ -180,6 +198,8 @@ export class LoadGuard {
     } finally {
       process.exit = saved.exit;
       process.abort = saved.abort;
+      p.reallyExit = saved.reallyExit;
+      process.kill = saved.kill;
       g.setTimeout = saved.setTimeout;
       g.setInterval = saved.setInterval;
       g.setImmediate = saved.setImmediate;

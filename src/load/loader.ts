@@ -120,7 +120,7 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
     run: new ModuleRun(helmfluxModule(options.settings), display),
   }));
   // Reading the definition runs under the guard too: a getter is environment code.
-  const outcomes = new LoadGuard().runAll(runs, ({ run, filename, file }) => readDefinition(run.load(filename), file));
+  const outcomes = new LoadGuard().runAll(runs, ({ run, filename, file }) => guardedRead(run, filename, file));
   runs.forEach(({ fileName, file, filename, run }, i) => {
     const outcome = outcomes[i];
     const failure = loadFailure(outcome, run, file);
@@ -139,6 +139,18 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
   return { environments, problems };
 }
 
+/** An error already described, under the guard: describing what a file threw runs the file's code too (toString, stack getters). */
+class Described extends Error {}
+
+/** Loads a file and reads its definition; what it throws is described here, still under the guard. */
+export function guardedRead(run: ModuleRun, filename: string, file: string, exportFix?: string): ReturnType<typeof readDefinition> {
+  try {
+    return readDefinition(run.load(filename), file, exportFix);
+  } catch (err) {
+    throw new Described(run.describe(err));
+  }
+}
+
 /** The problem of a file whose load threw or changed the built-ins, if it did. */
 export function loadFailure(outcome: Guarded<unknown>, run: ModuleRun, file: string): Problem | undefined {
   if (outcome.changes.length > 0) {
@@ -150,7 +162,8 @@ export function loadFailure(outcome: Guarded<unknown>, run: ModuleRun, file: str
     };
   }
   if ('error' in outcome) {
-    return { file, field: '(file)', message: `failed to load: ${run.describe(outcome.error)}`, fix: 'Fix the error in the file (or in what it imports) so that it runs without throwing.' };
+    const message = outcome.error instanceof Described ? outcome.error.message : run.describe(outcome.error);
+    return { file, field: '(file)', message: `failed to load: ${message}`, fix: 'Fix the error in the file (or in what it imports) so that it runs without throwing.' };
   }
   return undefined;
 }

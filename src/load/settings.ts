@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { NO_SETTINGS, resolveSettings, SETTINGS_FILE, type Settings } from '../definition/settings';
 import type { Problem } from '../problems';
 import { LoadGuard } from './guard';
-import { hashBytes, helmfluxModule, loadFailure, loadTranspiler, ModuleRun, readDefinition } from './loader';
+import { guardedRead, hashBytes, helmfluxModule, loadFailure, loadTranspiler, ModuleRun, type readDefinition } from './loader';
 
 export interface LoadedSettings {
   readonly settings: Settings;
@@ -37,7 +37,7 @@ export function loadSettings(root: string): LoadedSettings {
   const run = new ModuleRun(helmfluxModule(undefined), display);
   const exportFix = "Export the settings: `export default defineSettings({ chartsGitUrl: 'git@github.com:org/charts' })`.";
   loadTranspiler(); // before the guard's baseline
-  const [outcome] = new LoadGuard().runAll([filename], (file) => readDefinition(run.load(file), SETTINGS_FILE, exportFix));
+  const [outcome] = new LoadGuard().runAll([filename], (file) => guardedRead(run, file, SETTINGS_FILE, exportFix));
   const failure = loadFailure(outcome, run, SETTINGS_FILE);
   if (failure) return { settings: NO_SETTINGS, key: '', files: [filename], problems: [failure] };
   const loaded = outcome as { value: ReturnType<typeof readDefinition> };
