@@ -34,6 +34,29 @@ const annotations = {
   additionalProperties: { type: 'string', 'x-fix': 'Annotation values are strings: quote numbers and booleans, e.g. "true".' },
 };
 
+const boolean = { type: 'boolean', 'x-fix': 'Use true or false.' };
+const seconds = { type: 'integer', minimum: 0, 'x-fix': 'Use a whole number of seconds, e.g. 300.' };
+const keyReference = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', 'x-fix': 'Use the name of the ConfigMap or Secret.' },
+    namespace: { type: 'string', maxLength: 63, pattern: DNS_LABEL, 'x-fix': 'Use a namespace name.' },
+    key: { type: 'string', minLength: 1, pattern: '^[-._a-zA-Z0-9]+$', 'x-fix': 'Use a key of the ConfigMap or Secret, e.g. "values.yaml".' },
+    optional: boolean,
+  },
+};
+const secretRef = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', 'x-fix': 'Use the name of the Secret.' },
+    namespace: { type: 'string', maxLength: 63, pattern: DNS_LABEL, 'x-fix': 'Use a namespace name.' },
+  },
+};
+
 const nonEmptyToken = (fix: string) => ({ type: 'string', minLength: 1, pattern: '^\\S+$', 'x-fix': fix });
 
 export const environmentSchema = {
@@ -104,10 +127,66 @@ export const environmentSchema = {
                 'x-fix': 'Use the chart name as the repository lists it, without the repository alias, e.g. "redis".',
               },
               version: nonEmptyToken('Pin the exact chart version, e.g. "10.5.7".'),
+              skipDepUpdate: { type: 'boolean', 'x-fix': 'Use true or false.' },
+              secretRef: secretRef,
             },
           },
           values: { type: 'object', 'x-fix': 'Values are a mapping of keys to JSON data, e.g. { replicaCount: 2 }.' },
           helmVersion: { type: 'string', enum: ['v2', 'v3'], 'x-fix': 'Use "v3" (or "v2" for a Tiller-based cluster), or leave it out for "v3".' },
+          valuesFrom: {
+            type: 'array',
+            items: {
+              type: 'object',
+              minProperties: 1,
+              maxProperties: 1,
+              additionalProperties: false,
+              'x-fix': 'Give exactly one of configMapKeyRef, secretKeyRef, externalSourceRef or chartFileRef in each entry.',
+              properties: {
+                configMapKeyRef: keyReference,
+                secretKeyRef: keyReference,
+                externalSourceRef: {
+                  type: 'object',
+                  required: ['url'],
+                  additionalProperties: false,
+                  properties: { url: { type: 'string', pattern: '^https?://\\S+$', 'x-fix': 'Use the http(s) URL of a values file.' }, optional: boolean },
+                },
+                chartFileRef: {
+                  type: 'object',
+                  required: ['path'],
+                  additionalProperties: false,
+                  properties: { path: { type: 'string', minLength: 1, 'x-fix': 'Use a values file of the chart, e.g. "values-prod.yaml".' }, optional: boolean },
+                },
+              },
+            },
+          },
+          wait: boolean,
+          timeout: seconds,
+          resetValues: boolean,
+          forceUpgrade: boolean,
+          skipCRDs: boolean,
+          maxHistory: { type: 'integer', minimum: 0, 'x-fix': 'Use a whole number of revisions, e.g. 10.' },
+          rollback: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              enable: boolean,
+              force: boolean,
+              recreate: boolean,
+              disableHooks: boolean,
+              timeout: seconds,
+              wait: boolean,
+              retry: boolean,
+              maxRetries: { type: 'integer', minimum: 0, 'x-fix': 'Use a whole number, e.g. 5.' },
+            },
+          },
+          targetNamespace: {
+            type: 'string',
+            maxLength: 63,
+            pattern: DNS_LABEL,
+            'x-fix': 'Use a namespace name: at most 63 lowercase letters, digits and "-".',
+          },
+          test: { type: 'object', additionalProperties: false, properties: { enable: boolean, timeout: seconds, cleanup: boolean } },
+          disableOpenAPIValidation: boolean,
           flux: {
             type: 'object',
             additionalProperties: false,

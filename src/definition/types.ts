@@ -54,12 +54,20 @@ export interface GitChartSource {
   /** The branch, tag or commit to use, e.g. `master`. */
   readonly ref: string;
 
+  /**
+   * Skip `helm dependency update` before installing (for a chart whose dependencies are vendored in git).
+   * @default false
+   */
+  readonly skipDepUpdate?: boolean;
+
   /** Not for a git chart: a Helm repository chart's field. */
   readonly repository?: never;
   /** Not for a git chart: a Helm repository chart's field (a git chart takes `path`). */
   readonly name?: never;
   /** Not for a git chart: a Helm repository chart's field (a git chart takes `ref`). */
   readonly version?: never;
+  /** Not for a git chart: a Helm repository chart's field. */
+  readonly secretRef?: never;
 }
 
 /**
@@ -76,12 +84,17 @@ export interface HelmRepositoryChartSource {
   /** The exact chart version, e.g. `10.5.7`. */
   readonly version: string;
 
+  /** A Secret with the repository's credentials (`username`, `password`, and TLS files) for a private Helm repository. */
+  readonly secretRef?: { readonly name: string; readonly namespace?: string };
+
   /** Not for a Helm repository chart: a git chart's field. */
   readonly git?: never;
   /** Not for a Helm repository chart: a git chart's field (a Helm repository chart takes `name`). */
   readonly path?: never;
   /** Not for a Helm repository chart: a git chart's field (a Helm repository chart takes `version`). */
   readonly ref?: never;
+  /** Not for a Helm repository chart: a git chart's field. */
+  readonly skipDepUpdate?: never;
 }
 
 /** Where a release's chart comes from: exactly one of a git chart or a Helm repository chart. */
@@ -152,6 +165,59 @@ export interface FluxSettings {
   readonly containers?: Readonly<Record<string, ContainerAutomation>>;
 }
 
+/** A key of a ConfigMap or Secret holding values (YAML), merged before `values`. */
+export interface KeyReference {
+  /** The ConfigMap or Secret. */
+  readonly name: string;
+  /** Its namespace. @default - the release's namespace */
+  readonly namespace?: string;
+  /** The key holding the values. @default 'values.yaml' */
+  readonly key?: string;
+  /** Install even when it is missing. @default false */
+  readonly optional?: boolean;
+}
+
+/**
+ * One source of values the Helm operator merges before the release's own
+ * `values`, in order. Exactly one of its fields. Credentials belong here
+ * (`secretKeyRef`), never in `values`, which are committed to git.
+ */
+export type ValuesFromSource =
+  | { readonly configMapKeyRef: KeyReference }
+  | { readonly secretKeyRef: KeyReference }
+  | { readonly externalSourceRef: { readonly url: string; readonly optional?: boolean } }
+  | { readonly chartFileRef: { readonly path: string; readonly optional?: boolean } };
+
+/** What the Helm operator does when an upgrade fails. */
+export interface RollbackSettings {
+  /** Roll back a failed upgrade. @default false */
+  readonly enable?: boolean;
+  /** Force resource updates through delete and recreate. @default false */
+  readonly force?: boolean;
+  /** Recreate pods. @default false */
+  readonly recreate?: boolean;
+  /** Skip hooks. @default false */
+  readonly disableHooks?: boolean;
+  /** Seconds to wait for any Kubernetes operation. @default 300 */
+  readonly timeout?: number;
+  /** Wait for the rollback's resources to be ready. @default false */
+  readonly wait?: boolean;
+  /** Retry the upgrade after a rollback. @default false */
+  readonly retry?: boolean;
+  /** How many times to retry. @default 5 */
+  readonly maxRetries?: number;
+}
+
+/** `helm test` after install and upgrade. */
+export interface TestSettings {
+  /** Run the chart's tests. @default false */
+  readonly enable?: boolean;
+  /** Seconds to wait for the tests. @default 300 */
+  readonly timeout?: number;
+  /** Delete the test pods afterwards. @default true */
+  readonly cleanup?: boolean;
+}
+
 /** One Helm release of an environment, written as a Flux `HelmRelease` (helm.fluxcd.io/v1). */
 export interface ReleaseDefinition {
   /**
@@ -180,6 +246,42 @@ export interface ReleaseDefinition {
    * @default 'v3'
    */
   readonly helmVersion?: 'v2' | 'v3';
+
+  /**
+   * Values from ConfigMaps, Secrets, URLs or files of the chart, merged in order before `values`.
+   * @default - none
+   */
+  readonly valuesFrom?: readonly ValuesFromSource[];
+
+  /** Wait until all resources are ready before marking the release successful. @default false */
+  readonly wait?: boolean;
+
+  /** Seconds to wait for any individual Kubernetes operation during install and upgrade. @default 300 */
+  readonly timeout?: number;
+
+  /** Reset values to the chart's defaults on upgrade (`helm upgrade --reset-values`). @default false */
+  readonly resetValues?: boolean;
+
+  /** Force resource updates through delete and recreate. @default false */
+  readonly forceUpgrade?: boolean;
+
+  /** Skip installing the chart's CRDs (Helm 3). @default false */
+  readonly skipCRDs?: boolean;
+
+  /** How many Helm revisions to keep. @default 10 */
+  readonly maxHistory?: number;
+
+  /** What to do when an upgrade fails. @default - no rollback */
+  readonly rollback?: RollbackSettings;
+
+  /** Install the release's resources into this namespace instead of the HelmRelease's. @default - the HelmRelease's namespace */
+  readonly targetNamespace?: string;
+
+  /** Run `helm test` after install and upgrade. @default - no tests */
+  readonly test?: TestSettings;
+
+  /** Skip validating the rendered manifests against the cluster's OpenAPI schema (Helm 3). @default false */
+  readonly disableOpenAPIValidation?: boolean;
 
   /**
    * Flux daemon settings for this release.

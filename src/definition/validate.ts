@@ -248,8 +248,8 @@ function checkChart(release: ReleaseDefinition, at: string, add: Add): void {
     return;
   }
   const [needs, forbids, kind] = isGit
-    ? [['path', 'ref'], ['name', 'version'], 'a git chart']
-    : [['name', 'version'], ['path', 'ref'], 'a Helm repository chart'];
+    ? [['path', 'ref'], ['name', 'version', 'secretRef'], 'a git chart']
+    : [['name', 'version'], ['path', 'ref', 'skipDepUpdate'], 'a Helm repository chart'];
   for (const field of needs) {
     if (chart[field] === undefined) add(`${at}.${field}`, `is required for ${kind}`, `Add ${field}: ${fieldHint(field)}.`);
   }

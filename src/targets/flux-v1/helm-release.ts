@@ -59,8 +59,19 @@ export class FluxHelmRelease extends Construct {
         releaseName: release.releaseName,
         helmVersion: release.helmVersion === 'v2' ? HelmReleaseSpecHelmVersion.V2 : HelmReleaseSpecHelmVersion.V3,
         chart: isGitChart(chart)
-          ? { git: chart.git, path: chart.path, ref: chart.ref }
-          : { repository: chart.repository, name: chart.name, version: chart.version },
+          ? { git: chart.git, path: chart.path, ref: chart.ref, skipDepUpdate: chart.skipDepUpdate }
+          : { repository: chart.repository, name: chart.name, version: chart.version, secretRef: chart.secretRef },
+        valuesFrom: release.valuesFrom?.map((source) => ({ ...source })),
+        wait: release.wait,
+        timeout: release.timeout,
+        resetValues: release.resetValues,
+        forceUpgrade: release.forceUpgrade,
+        skipCrDs: release.skipCRDs,
+        maxHistory: release.maxHistory,
+        rollback: release.rollback,
+        targetNamespace: release.targetNamespace,
+        test: release.test,
+        disableOpenApiValidation: release.disableOpenAPIValidation,
       },
     }, { values: release.values, labels: release.labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined });
   }
