@@ -11,8 +11,10 @@
  *   rendered), is a problem naming the file;
  * - after each file, the shared built-ins are compared with how they were
  *   before it: a file that added, removed or replaced a property of
- *   `Object.prototype`, `Array.prototype`, `Function.prototype`, `Object`,
- *   `Array` or `JSON`, or added or removed an (enumerable) global, would
+ *   `Object`, `Array`, `Function`, `String`, `RegExp`, `Number`, `Map` or
+ *   `Set` prototypes, of `Object`, `Array`, `String`, `Number`, `JSON`,
+ *   `Math`, `Reflect` or `Error` (`Error.prepareStackTrace`), added an exit
+ *   listener, or added or removed an (enumerable) global, would
  *   change what every later file renders (and so the result would depend on
  *   the cache and the number of threads): that is a problem naming the file
  *   and the property.
@@ -45,9 +47,19 @@ const WATCHED: readonly (readonly [string, object])[] = [
   ['Object.prototype', Object.prototype],
   ['Array.prototype', Array.prototype],
   ['Function.prototype', Function.prototype],
+  ['String.prototype', String.prototype],
+  ['RegExp.prototype', RegExp.prototype],
+  ['Number.prototype', Number.prototype],
+  ['Map.prototype', Map.prototype],
+  ['Set.prototype', Set.prototype],
   ['Object', Object],
   ['Array', Array],
+  ['String', String],
+  ['Number', Number],
   ['JSON', JSON],
+  ['Math', Math],
+  ['Reflect', Reflect],
+  ['Error', Error],
 ];
 
 /** Every own property of the watched built-ins, flattened: [name, key, value, get, set, flags] ... */
