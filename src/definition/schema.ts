@@ -36,26 +36,26 @@ const annotations = {
 
 const boolean = { type: 'boolean', 'x-fix': 'Use true or false.' };
 const seconds = { type: 'integer', minimum: 0, 'x-fix': 'Use a whole number of seconds, e.g. 300.' };
+/** The name of a ConfigMap or Secret: a DNS subdomain. */
+const resourceName = (what: string) => ({
+  type: 'string',
+  maxLength: 253,
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+  'x-fix': `Use the name of the ${what}.`,
+});
+const namespaceName = { type: 'string', maxLength: 63, pattern: DNS_LABEL, 'x-fix': 'Use a namespace name.' };
 const keyReference = {
   type: 'object',
   required: ['name'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', 'x-fix': 'Use the name of the ConfigMap or Secret.' },
-    namespace: { type: 'string', maxLength: 63, pattern: DNS_LABEL, 'x-fix': 'Use a namespace name.' },
+    name: resourceName('ConfigMap or Secret'),
+    namespace: namespaceName,
     key: { type: 'string', minLength: 1, pattern: '^[-._a-zA-Z0-9]+$', 'x-fix': 'Use a key of the ConfigMap or Secret, e.g. "values.yaml".' },
     optional: boolean,
   },
 };
-const secretRef = {
-  type: 'object',
-  required: ['name'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', minLength: 1, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', 'x-fix': 'Use the name of the Secret.' },
-    namespace: { type: 'string', maxLength: 63, pattern: DNS_LABEL, 'x-fix': 'Use a namespace name.' },
-  },
-};
+const secretRef = { type: 'object', required: ['name'], additionalProperties: false, properties: { name: resourceName('Secret'), namespace: namespaceName } };
 
 const nonEmptyToken = (fix: string) => ({ type: 'string', minLength: 1, pattern: '^\\S+$', 'x-fix': fix });
 
