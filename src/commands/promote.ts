@@ -11,14 +11,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { isGitChart, type ChartSource, type ReleaseDefinition } from '../definition/types';
+import { isGitChart, type ChartSource, type HelmValues, type ReleaseDefinition } from '../definition/types';
 import { applyEdits, findLiteral, insertProperty, literalText, type DefinitionPath, type EditTarget } from '../edit/literals';
 import { loadValidEnvironments, openProject } from '../engine/pipeline';
 import { resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from '../load/project';
 import { outputPaths } from '../output/layout';
 import { writeAtomically } from '../output/writer';
 import { InputError, type Problem } from '../problems';
-import { CHART_IMAGE } from '../targets/flux-v1/automation';
+import { CHART_IMAGE, valuesContainers } from '../targets/flux-v1/automation';
 
 export interface PromoteOptions extends ProjectOptions {
   readonly from: string;
@@ -101,7 +101,7 @@ export function promote(options: PromoteOptions): PromoteReport {
     const into = candidates[0];
     const at: DefinitionPath = ['releases', { release: into.name }];
     const values = (source.spec as Json).values as Json | undefined;
-    for (const container of imageContainers(values)) {
+    for (const container of valuesContainers(values as HelmValues | undefined)) {
       const holder = container === CHART_IMAGE ? values! : (values![container] as Json);
       const image = holder.image;
       const filter = annotations(source)[`filter.fluxcd.io/${container}`];
@@ -165,14 +165,6 @@ function chartKey(chart: Json | ChartSource): string {
 
 function annotations(o: Json): Record<string, unknown> {
   return ((o.metadata as Json | undefined)?.annotations ?? {}) as Record<string, unknown>;
-}
-
-function imageContainers(values: Json | undefined): string[] {
-  if (values === undefined) return [];
-  const found: string[] = [];
-  if ('image' in values) found.push(CHART_IMAGE);
-  for (const [key, value] of Object.entries(values)) if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'image' in (value as Json)) found.push(key);
-  return found;
 }
 
 function imageAt(release: ReleaseDefinition, container: string): unknown {

@@ -20,7 +20,8 @@
 import { parseAllDocuments } from 'yaml';
 import { generatedFileText, headerSource, type RenderedFile } from '../../output/layout';
 import { toYamlDocument, type JsonValue } from '../../output/yaml';
-import { CHART_IMAGE, filterMatches } from './automation';
+import type { HelmValues } from '../../definition/types';
+import { CHART_IMAGE, filterMatches, valuesContainers } from './automation';
 import { keyOrder } from './key-order';
 
 /** One tag kept from the output folder. */
@@ -102,10 +103,7 @@ function isAutomated(o: Json): boolean {
 
 /** The containers Flux manages in a HelmRelease: those its values shape and those its annotations give paths for. */
 function containersOf(o: Json): string[] {
-  const values = ((o.spec as Json | undefined)?.values ?? {}) as Json;
-  const found = new Set<string>();
-  if ('image' in values) found.add(CHART_IMAGE);
-  for (const [key, value] of Object.entries(values)) if (isMap(value) && 'image' in value) found.add(key);
+  const found = new Set(valuesContainers((o.spec as Json | undefined)?.values as HelmValues | undefined));
   for (const key of Object.keys(annotations(o))) if (key.startsWith('repository.fluxcd.io/')) found.add(key.slice('repository.fluxcd.io/'.length));
   return [...found];
 }
