@@ -32,6 +32,19 @@ describe('review', () => {
     ]);
   });
 
+  it('shows exactly the paths a HelmRelease declares not secret (its annotation), and masks the rest', () => {
+    const meta = (paths: string) => `  annotations:\n    helmflux.dev/not-secret-paths: '${paths}'\n`;
+    const release = (annotation: string, a: string, b: string) =>
+      `---\napiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: develop\n${annotation}spec:\n  values:\n    auth:\n      secret: ${a}\n    other:\n      secret: ${b}\n`;
+    const shown = compare(release(meta('["auth.secret"]'), 'name-old', 'OLD-B'), release(meta('["auth.secret"]'), 'name-new', 'NEW-B'));
+    const text = all(shown);
+    assert.ok(text.includes('name-new') && text.includes('name-old'), text);
+    assert.ok(!text.includes('OLD-B') && !text.includes('NEW-B'), text);
+    // Without the annotation both are masked.
+    const masked = all(compare(release('', 'name-old', 'OLD-B'), release('', 'name-new', 'NEW-B')));
+    assert.ok(!masked.includes('name-'), masked);
+  });
+
   it('sees a change between two dates (YAML 1.1 timestamps)', () => {
     const r = compare(doc('HelmRelease', 'web', 'spec:\n  values:\n    at: 2024-01-01\n'), doc('HelmRelease', 'web', 'spec:\n  values:\n    at: 2025-06-30\n'));
     assert.equal(r.changes.length, 1);

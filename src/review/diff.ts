@@ -11,7 +11,7 @@
 import { environmentOfPath, isGeneratedPath } from '../output/layout';
 import { compareCodePoints } from '../order';
 import { readManifests, type ManifestObject, type UnreadableFile } from './manifests';
-import { isSecretPair, isSecretPath, maskSecrets } from './secrets';
+import { isSecretPair, isSecretPath, maskingOf, maskSecrets, type Masking } from './secrets';
 
 /** One field that differs. `path` is a list of keys (a key may hold dots) and array indexes. */
 export interface FieldChange {
@@ -97,7 +97,7 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
       continue;
     }
     const fields: FieldChange[] = [];
-    diffValues(previous.data, object.data, [], fields, object.kind === 'Secret');
+    diffValues(previous.data, object.data, [], fields, maskingOf(previous.data, object.data));
     const moved = previous.file !== object.file;
     if (fields.length === 0 && !moved) continue;
     add({
@@ -144,13 +144,12 @@ function environmentOf(file: string): string {
 /**
  * Appends every difference between two JSON values, masking those under
  * secret-looking keys: under a secret key one masked change is reported at
- * that key (the keys below it are not shown either). In a Kubernetes Secret
- * (`secretObject`), `data` and `stringData` are secret whole.
+ * that key (the keys below it are not shown either). `masking` is the
+ * object's (`maskingOf`): a Secret's data, paths declared not secret.
  */
-export function diffValues(a: unknown, b: unknown, path: (string | number)[], out: FieldChange[], secretObject = false): void {
+export function diffValues(a: unknown, b: unknown, path: (string | number)[], out: FieldChange[], masking: Masking = maskingOf(a, b)): void {
   if (Object.is(a, b)) return;
-  const secret = isSecretPath(path) || (secretObject && (path[0] === 'data' || path[0] === 'stringData'));
-  if (secret) {
+  if (isSecretPath(path, masking)) {
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: [...path], masked: a === undefined ? 'set' : b === undefined ? 'removed' : 'changed' });
     return;
   }
@@ -162,8 +161,8 @@ export function diffValues(a: unknown, b: unknown, path: (string | number)[], ou
       path.push(key);
       if (pair && (key === 'value' || key === 'valueFrom')) {
         if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) out.push({ path: [...path], masked: !has[0] ? 'set' : !has[1] ? 'removed' : 'changed' });
-      } else if (has[0] && has[1]) diffValues(a[key], b[key], path, out, secretObject);
-      else out.push(field([...path], has[0], a[key], has[1], b[key], secretObject));
+      } else if (has[0] && has[1]) diffValues(a[key], b[key], path, out, masking);
+      else out.push(field([...path], has[0], a[key], has[1], b[key], masking));
       path.pop();
     }
     return;
@@ -171,20 +170,20 @@ export function diffValues(a: unknown, b: unknown, path: (string | number)[], ou
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       path.push(i);
-      if (i < a.length && i < b.length) diffValues(a[i], b[i], path, out, secretObject);
-      else out.push(field([...path], i < a.length, a[i], i < b.length, b[i], secretObject));
+      if (i < a.length && i < b.length) diffValues(a[i], b[i], path, out, masking);
+      else out.push(field([...path], i < a.length, a[i], i < b.length, b[i], masking));
       path.pop();
     }
     return;
   }
   if (JSON.stringify(a) === JSON.stringify(b)) return;
-  out.push(field([...path], true, a, true, b));
+  out.push(field([...path], true, a, true, b, masking));
 }
 
-function field(path: (string | number)[], hadBefore: boolean, before: unknown, hasAfter: boolean, after: unknown, secretObject = false): FieldChange {
-  if (isSecretPath(path) || (secretObject && (path[0] === 'data' || path[0] === 'stringData'))) return { path, masked: !hadBefore ? 'set' : !hasAfter ? 'removed' : 'changed' };
+function field(path: (string | number)[], hadBefore: boolean, before: unknown, hasAfter: boolean, after: unknown, masking: Masking): FieldChange {
+  if (isSecretPath(path, masking)) return { path, masked: !hadBefore ? 'set' : !hasAfter ? 'removed' : 'changed' };
   // A whole mapping added or removed may hold secret-looking keys of its own.
-  return { path, ...(hadBefore ? { before: maskSecrets(before) } : {}), ...(hasAfter ? { after: maskSecrets(after) } : {}) };
+  return { path, ...(hadBefore ? { before: maskSecrets(before, path, masking) } : {}), ...(hasAfter ? { after: maskSecrets(after, path, masking) } : {}) };
 }
 
 /** A plain mapping (not a Date or other object YAML 1.1 can produce: those compare by their JSON). */
