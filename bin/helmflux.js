@@ -30,12 +30,19 @@ if (!fs.existsSync(path.join(lib, 'build-id'))) {
 }
 
 let code;
+let cli;
 try {
-  code = require('../lib/src/cli/main').main(process.argv.slice(2));
+  cli = require('../lib/src/cli/main');
+  code = cli.main(process.argv.slice(2));
 } catch (err) {
   internalError(err);
 }
 // Done: end now, whatever an environment file left scheduled (a timer, a
 // promise). stdout and stderr are synchronous for files, pipes and terminals
-// on POSIX, so nothing printed is lost. null: the command keeps running (--watch).
+// on POSIX, so nothing printed is lost. null: the command keeps running
+// (--watch), or finishes later (chart import) and then exits with its code.
 if (code !== null) process.exit(code);
+else {
+  const done = cli.whenDone();
+  if (done) done.then((c) => process.exit(c), internalError);
+}

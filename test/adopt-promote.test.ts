@@ -15,7 +15,7 @@ import { fluxV1Rewrite, skipRuamel } from './ruamel';
 /** Type-checks a temporary project's environment files and shared modules against helmflux's API. */
 function typeCheck(root: string): { status: number | null; output: string } {
   const tsconfig = {
-    compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, types: [], target: 'ES2022', module: 'commonjs', moduleResolution: 'node10', baseUrl: '.', paths: { helmflux: [path.join(REPO, 'src', 'api.ts')] } },
+    compilerOptions: { strict: true, noEmit: true, resolveJsonModule: true, esModuleInterop: true, skipLibCheck: true, types: [], target: 'ES2022', module: 'commonjs', moduleResolution: 'node10', baseUrl: '.', paths: { helmflux: [path.join(REPO, 'src', 'api.ts')] } },
     include: ['environments/**/*.ts', 'common/**/*.ts', 'helmflux.settings.ts'],
   };
   fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(tsconfig));
@@ -86,7 +86,7 @@ describe('helmflux promote', { skip: skipRuamel() }, () => {
   it('refuses an ambiguous pairing, listing the candidates, and an environment without the chart', () => {
     const project = afterAutoRelease();
     const pro = path.join(project.environments, 'pro.ts');
-    fs.writeFileSync(pro, fs.readFileSync(pro, 'utf8').replace(/(\n {4}\{\n {6}name: 'helmbasic-production',[\s\S]*?\n {4}\},)/, "$1\n    { name: 'canary', chart: helmbasics('master') },"));
+    fs.writeFileSync(pro, fs.readFileSync(pro, 'utf8').replace(/(\n {4}helmbasics\.release\(\{\n {6}name: 'helmbasic-production',[\s\S]*?\n {4}\}\),)/, "$1\n    helmbasics.release({ name: 'canary', ref: 'master' }),"));
     const ambiguous = runCli(['promote', '--from', 'dev', '--to', 'pro'], { cwd: project.root });
     assert.equal(ambiguous.status, 2, ambiguous.stdout);
     assert.match(ambiguous.stderr, /^environments\/pro\.ts: releases: has 2 releases of the chart of dev's helmbasic-develop: helmbasic-production, canary\. /m);

@@ -40,7 +40,7 @@ describe('helmflux CLI', () => {
     const project = seedProject();
     assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
     const before = snapshotTree(project.dist);
-    fs.writeFileSync(path.join(project.environments, 'stg.ts'), fs.readFileSync(path.join(project.environments, 'stg.ts'), 'utf8').replace("helmbasics('staging')", "helmbasics('')"));
+    fs.writeFileSync(path.join(project.environments, 'stg.ts'), fs.readFileSync(path.join(project.environments, 'stg.ts'), 'utf8').replace("ref: 'staging'", "ref: ''"));
     const result = runCli(['synth'], { cwd: project.root });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^environments\/stg\.ts: releases\[0\]\.chart\.ref: must not be empty\. Use a branch, tag or commit/m);
@@ -88,14 +88,16 @@ describe('helmflux CLI', () => {
     const result = runCli(['list']);
     assert.equal(result.status, 0, result.stderr);
     const lines = result.stdout.trimEnd().split('\n');
-    assert.match(lines[0], /^ENVIRONMENT\s+NAMESPACE\s+RELEASE\s+HELM RELEASE\s+CHART$/);
+    assert.match(lines[0], /^ENVIRONMENT\s+NAMESPACE\s+RELEASE\s+HELM RELEASE\s+VALUES\s+CHART$/);
     assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4)), [
       ['dev', 'develop', 'helmbasic-develop', 'helmbasic-develop'],
       ['ingress', 'ingress', 'nginx-ingress', 'nginx-ingress'],
       ['pro', 'production', 'helmbasic-production', 'helmbasic-production'],
       ['stg', 'staging', 'helmbasic-staging', 'helmbasic-staging'],
     ]);
-    assert.match(lines[1], /git git@github\.com:mifonpe\/helmflux helmbasics@develop$/);
+    assert.match(lines[1], /chart helmbasics +git git@github\.com:mifonpe\/helmflux helmbasics@develop$/);
+    // The seed's nginx-ingress names no imported chart: its values are not checked.
+    assert.match(lines[2], /nginx-ingress +unchecked +git /);
   });
 
   it('--help lists the commands, options and exit codes', () => {
@@ -157,8 +159,8 @@ describe('helmflux CLI', () => {
   it('--json on list, check and validate prints one JSON document with the documented fields', () => {
     const project = seedProject({ 'empty.ts': environmentSource({ namespace: { name: 'empty' } }) });
     const list = JSON.parse(runCli(['list', '--json'], { cwd: project.root }).stdout) as Record<string, unknown>[];
-    assert.deepEqual(list[0], { environment: 'dev', namespace: 'develop', release: 'helmbasic-develop', helmRelease: 'helmbasic-develop', chart: 'git git@github.com:mifonpe/helmflux helmbasics@develop' });
-    assert.deepEqual(list[1], { environment: 'empty', namespace: 'empty', release: null, helmRelease: null, chart: null });
+    assert.deepEqual(list[0], { environment: 'dev', namespace: 'develop', release: 'helmbasic-develop', helmRelease: 'helmbasic-develop', chart: 'git git@github.com:mifonpe/helmflux helmbasics@develop', values: 'chart helmbasics' });
+    assert.deepEqual(list[1], { environment: 'empty', namespace: 'empty', release: null, helmRelease: null, chart: null, values: null });
     assert.deepEqual(JSON.parse(runCli(['validate', '--json'], { cwd: project.root }).stdout), { valid: true, environments: 5, objects: 9 });
     const check = runCli(['check', '--json'], { cwd: project.root });
     assert.equal(check.status, 1);
@@ -206,7 +208,7 @@ describe('helmflux CLI', () => {
   it('ends quietly with exit 0 when its reader closes the pipe', () => {
     const project = tempProject(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`env-${i}.ts`, environmentSource({ namespace: { name: `env-${i}` } })])));
     const result = spawnSync('bash', ['-c', `node "${path.join(REPO, 'bin', 'helmflux.js')}" list | head -1; echo "status=\${PIPESTATUS[0]}"`], { cwd: project.root, encoding: 'utf8' });
-    assert.equal(result.stdout, 'ENVIRONMENT  NAMESPACE  RELEASE  HELM RELEASE  CHART\nstatus=0\n');
+    assert.equal(result.stdout, 'ENVIRONMENT  NAMESPACE  RELEASE  HELM RELEASE  VALUES  CHART\nstatus=0\n');
     assert.equal(result.stderr, '');
   });
 
@@ -241,7 +243,7 @@ describe('helmflux CLI', () => {
       fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replace('git@github.com:mifonpe/helmflux', 'git@github.com:org/elsewhere'));
       await until(() => /wrote dist\/releases\/stg\.yaml/.test(stdout), 'the settings change');
       stdout = '';
-      const charts = path.join(project.root, 'common', 'charts.ts');
+      const charts = path.join(project.root, 'common', 'charts', 'helmbasics', 'index.ts');
       fs.writeFileSync(charts, fs.readFileSync(charts, 'utf8').replace("path: 'helmbasics'", "path: 'charts/helmbasics'"));
       await until(() => /wrote dist\/releases\/pro\.yaml/.test(stdout), 'the shared module change');
     } finally {

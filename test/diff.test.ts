@@ -134,11 +134,14 @@ describe('helmflux diff', () => {
   });
 
   it('never prints a value under a secret-looking key, in any format', () => {
-    const { project, edit } = synthesized();
-    edit('dev', "environment: 'development',", "environment: 'development', db: { adminPassword: 'hunter2-old', user: 'app' }, apiKey: 'AKIA-old',");
-    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
-    edit('dev', "adminPassword: 'hunter2-old'", "adminPassword: 'hunter2-new'");
-    edit('dev', "apiKey: 'AKIA-old',", "apiKey: 'AKIA-old', auth: { token: 'tok-new' }, clientSecret: 'shh-new',");
+    const { project } = synthesized();
+    // Credentials in values are refused by validation: here they are in the committed file (an older
+    // helmflux, or a hand edit), and the review of their removal must not show them.
+    const dev = path.join(project.dist, 'releases', 'dev.yaml');
+    fs.writeFileSync(
+      dev,
+      fs.readFileSync(dev, 'utf8').replace('  values:\n', '  values:\n    db: { adminPassword: hunter2, user: app }\n    apiKey: AKIA-old\n    auth: { token: tok-old }\n    clientSecret: shh-old\n'),
+    );
     const outputs = [
       runCli(['diff', '--color', 'never', '--unified'], { cwd: project.root }),
       runCli(['diff', '--format', 'markdown', '--unified'], { cwd: project.root }),
@@ -148,13 +151,27 @@ describe('helmflux diff', () => {
     ];
     for (const out of outputs) {
       assert.equal(out.status, 1, out.stderr);
-      for (const secret of ['hunter2', 'AKIA', 'tok-new', 'shh-new']) assert.ok(!out.stdout.includes(secret) && !out.stderr.includes(secret), `${secret} in:\n${out.stdout}`);
+      for (const secret of ['hunter2', 'AKIA', 'tok-old', 'shh-old']) assert.ok(!out.stdout.includes(secret) && !out.stderr.includes(secret), `${secret} in:\n${out.stdout}`);
     }
-    assert.match(outputs[0].stdout, /spec\.values\.db\.adminPassword: \(changed\)/);
-    assert.match(outputs[0].stdout, /spec\.values\.clientSecret: \(set\)/);
-    assert.match(outputs[0].stdout, /spec\.values\.auth: \(set\)/);
+    assert.match(outputs[0].stdout, /spec\.values\.db: \{"adminPassword":"\(hidden\)","user":"app"\} \(removed\)/);
+    assert.match(outputs[0].stdout, /spec\.values\.clientSecret: \(removed\)/);
+    assert.match(outputs[0].stdout, /spec\.values\.auth: \{"token":"\(hidden\)"\} \(removed\)/);
     const fields = JSON.parse(outputs[2].stdout).changes[0].fields;
-    assert.deepEqual(fields.find((f: { path: string[] }) => f.path.join('.') === 'spec.values.db.adminPassword'), { path: ['spec', 'values', 'db', 'adminPassword'], masked: 'changed' });
+    assert.deepEqual(fields.find((f: { path: string[] }) => f.path.join('.') === 'spec.values.apiKey'), { path: ['spec', 'values', 'apiKey'], masked: 'removed' });
+  });
+
+  it('refuses a literal under a secret-looking key, and shows it once the definition declares the path not secret', () => {
+    const { project, edit } = synthesized();
+    const annotation = 'nginx.ingress.kubernetes.io/auth-secret';
+    edit('dev', "ingress: { host: 'mywebserver.dev.kubesandclouds.com' },", `ingress: { host: 'mywebserver.dev.kubesandclouds.com', annotations: { '${annotation}': 'basic-auth' } },`);
+    const refused = runCli(['diff'], { cwd: project.root });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /^environments\/dev\.ts: releases\[0\]\.values\.ingress\.annotations\["nginx\.ingress\.kubernetes\.io\/auth-secret"\]: is a literal credential, and values are committed to git\. Keep it in a Secret .*secretKeyRef.* declare it: notSecret: \["ingress\.annotations\[\\"nginx\.ingress\.kubernetes\.io\/auth-secret\\"\]"\]\.$/m);
+    edit('dev', "ref: 'develop',", `ref: 'develop',\n      notSecret: ['ingress.annotations["${annotation}"]'],`);
+    const shown = runCli(['diff', '--color', 'never'], { cwd: project.root });
+    assert.equal(shown.status, 1, shown.stderr);
+    assert.match(shown.stdout, /spec\.values\.ingress\.annotations: \(new\) \{"nginx\.ingress\.kubernetes\.io\/auth-secret":"basic-auth"\}/);
+    assert.match(shown.stdout, /metadata\.annotations\["helmflux\.dev\/not-secret-paths"\]: \(new\) "\[\\"ingress\.annotations\[\\\\\\"nginx/);
   });
 
   it('--base reads dist/ as committed at a ref, from any subfolder, without touching the working tree', () => {

@@ -22,4 +22,10 @@ export class ExitWith extends Error {
  * (`synth --watch`). Otherwise bin/helmflux.js ends the process as soon as the
  * command is done, whatever an environment file left scheduled.
  */
-export const lifetime = { stayUp: false };
+export const lifetime: { stayUp: boolean; done?: Promise<void> } = { stayUp: false };
+
+/** Runs an asynchronous command: the process ends with its outcome (bin/helmflux.js waits for `lifetime.done`). */
+export function runAsync(work: () => Promise<void>): void {
+  lifetime.stayUp = true;
+  lifetime.done = work();
+}

@@ -6,8 +6,10 @@ import * as path from 'node:path';
 import yargs from 'yargs/yargs';
 import { InputError } from '../problems';
 import { adoptCommand } from './cmds/adopt';
+import { chartCommand } from './cmds/chart';
 import { checkCommand } from './cmds/check';
 import { diffCommand } from './cmds/diff';
+import { explainCommand } from './cmds/explain';
 import { listCommand } from './cmds/list';
 import { promoteCommand } from './cmds/promote';
 import { synthCommand } from './cmds/synth';
@@ -44,9 +46,11 @@ export function main(argv: readonly string[]): number | null {
       .command(diffCommand)
       .command(validateCommand)
       .command(listCommand)
+      .command(explainCommand)
       .command(adoptCommand)
       .command(promoteCommand)
-      .demandCommand(1, 'Name a command: synth, check, diff, validate, list, adopt or promote.')
+      .command(chartCommand)
+      .demandCommand(1, 'Name a command: synth, check, diff, validate, list, explain, adopt, promote or chart.')
       .recommendCommands()
       .strict()
       .help()
@@ -64,18 +68,34 @@ export function main(argv: readonly string[]): number | null {
       .parseSync();
     return lifetime.stayUp ? null : EXIT.ok;
   } catch (err) {
-    if (err instanceof ExitWith) return err.code;
-    if (err instanceof InputError) {
-      process.stderr.write(err.message + '\n');
-      process.stderr.write(`helmflux: ${count(err.problems.length, 'problem')}; nothing was written.\n`);
-      return EXIT.invalid;
-    }
-    if (err instanceof UsageError) {
-      process.stderr.write(`helmflux: ${err.message}\nRun \`helmflux --help\` for the commands and options.\n`);
-      return EXIT.invalid;
-    }
-    process.stderr.write(`helmflux: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.stderr.write('This is a bug in helmflux: please report it with the command you ran.\n');
-    return EXIT.internal;
+    return exitCodeFor(err);
   }
+}
+
+/**
+ * The exit code of a command that finishes later (`chart import`): main()
+ * returned null, and bin/helmflux.js exits with this once it settles.
+ */
+export function whenDone(): Promise<number> | undefined {
+  return lifetime.done?.then(
+    () => EXIT.ok,
+    (err: unknown) => exitCodeFor(err),
+  );
+}
+
+/** Says what went wrong and returns the exit code for it. */
+function exitCodeFor(err: unknown): number {
+  if (err instanceof ExitWith) return err.code;
+  if (err instanceof InputError) {
+    process.stderr.write(err.message + '\n');
+    process.stderr.write(`helmflux: ${count(err.problems.length, 'problem')}; nothing was written.\n`);
+    return EXIT.invalid;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`helmflux: ${err.message}\nRun \`helmflux --help\` for the commands and options.\n`);
+    return EXIT.invalid;
+  }
+  process.stderr.write(`helmflux: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write('This is a bug in helmflux: please report it with the command you ran.\n');
+  return EXIT.internal;
 }

@@ -16,6 +16,8 @@ export interface ListRow {
   readonly helmRelease: string;
   /** The chart source in one line: `git <url> <path>@<ref>` or `helm <repository> <name>@<version>`. */
   readonly chart: string;
+  /** How the values are checked: `chart <name>` (against the imported chart's schema), `unchecked`, or `-`. */
+  readonly values: string;
 }
 
 export function list(options: ProjectOptions = {}): ListRow[] {
@@ -23,7 +25,7 @@ export function list(options: ProjectOptions = {}): ListRow[] {
   for (const env of loadValidEnvironments(openProject(options))) {
     const namespace = env.definition.namespace.name;
     const releases = env.definition.releases ?? [];
-    if (releases.length === 0) rows.push({ environment: env.name, namespace, release: '-', helmRelease: '-', chart: '-' });
+    if (releases.length === 0) rows.push({ environment: env.name, namespace, release: '-', helmRelease: '-', chart: '-', values: '-' });
     for (const release of releases) {
       const c = release.chart;
       rows.push({
@@ -32,6 +34,7 @@ export function list(options: ProjectOptions = {}): ListRow[] {
         release: release.name,
         helmRelease: effectiveReleaseName(namespace, release),
         chart: isGitChart(c) ? `git ${c.git} ${c.path}@${c.ref}` : `helm ${c.repository} ${c.name}@${c.version}`,
+        values: release.imported ? `chart ${release.imported.name}` : 'unchecked',
       });
     }
   }
@@ -40,8 +43,8 @@ export function list(options: ProjectOptions = {}): ListRow[] {
 
 /** The rows as an aligned text table with a header line. */
 export function formatTable(rows: readonly ListRow[]): string {
-  const header = ['ENVIRONMENT', 'NAMESPACE', 'RELEASE', 'HELM RELEASE', 'CHART'];
-  const cells = [header, ...rows.map((r) => [r.environment, r.namespace, r.release, r.helmRelease, r.chart])];
+  const header = ['ENVIRONMENT', 'NAMESPACE', 'RELEASE', 'HELM RELEASE', 'VALUES', 'CHART'];
+  const cells = [header, ...rows.map((r) => [r.environment, r.namespace, r.release, r.helmRelease, r.values, r.chart])];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
   return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }

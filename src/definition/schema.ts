@@ -132,6 +132,22 @@ export const environmentSchema = {
             },
           },
           values: { type: 'object', 'x-fix': 'Values are a mapping of keys to JSON data, e.g. { replicaCount: 2 }.' },
+          notSecret: {
+            type: 'array',
+            items: { type: 'string', minLength: 1, 'x-fix': 'Give a path under values as helmflux writes it, e.g. "auth.tokenName".' },
+            'x-fix': 'List paths under values, e.g. ["auth.tokenName"].',
+          },
+          imported: {
+            type: 'object',
+            required: ['name', 'schema'],
+            additionalProperties: false,
+            'x-fix': "Make the release with the chart's release() (common/charts/<name>/index.ts), not by hand.",
+            properties: {
+              name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 'x-fix': 'Use the name the chart was imported as, e.g. "helmbasics".' },
+              schema: { type: ['object', 'boolean'], 'x-fix': "Import the chart's values.schema.json: import schema from './values.schema.json'." },
+              sharedValues: { type: 'object', 'x-fix': 'Shared values are a mapping of keys to JSON data, e.g. { replicaCount: 2 }.' },
+            },
+          },
           helmVersion: { type: 'string', enum: ['v2', 'v3'], 'x-fix': 'Use "v3" (or "v2" for a Tiller-based cluster), or leave it out for "v3".' },
           valuesFrom: {
             type: 'array',

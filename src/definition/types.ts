@@ -284,6 +284,25 @@ export interface ReleaseDefinition {
   readonly disableOpenAPIValidation?: boolean;
 
   /**
+   * Paths under `values` that look like credentials by helmflux's rule
+   * (README, "No plaintext secrets") but are not, written as in helmflux's
+   * messages: `"auth.tokenName"`, `'ingress.annotations["nginx.ingress.kubernetes.io/auth-secret"]'`.
+   * A literal string under any other secret-looking key is refused; `diff`
+   * shows these paths instead of masking them.
+   * @default - none
+   */
+  readonly notSecret?: readonly string[];
+
+  /**
+   * The imported chart this release installs (`helmflux chart import`): its
+   * values schema, which checks the release's final values, and the values
+   * every release of it shares. Set by a chart's `release()`
+   * (`defineChart`); not written by hand.
+   * @default - no schema: the values are not checked (`list` says "unchecked")
+   */
+  readonly imported?: ImportedChart;
+
+  /**
    * Flux daemon settings for this release.
    * @default - none: Flux applies the release but does not update its images
    */
@@ -301,6 +320,24 @@ export interface ReleaseDefinition {
    * @default - no annotations
    */
   readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** A JSON Schema (draft 7 or 2019-09), as `values.schema.json` holds it. */
+export type JsonSchema = { readonly [keyword: string]: unknown } | boolean;
+
+/** What a release knows of its imported chart. */
+export interface ImportedChart {
+  /** The chart's name in this repository (`helmflux chart import --name`), e.g. `helmbasics`. */
+  readonly name: string;
+  /** The chart's values schema (`common/charts/<name>/values.schema.json`). */
+  readonly schema: JsonSchema;
+  /**
+   * Values every release of the chart shares, under the release's own:
+   * objects merge key by key, anything else (arrays included) is replaced,
+   * and `null` removes a chart default (and stays in the output).
+   * @default - none
+   */
+  readonly sharedValues?: HelmValues;
 }
 
 /** Everything one environment file declares. */
@@ -321,6 +358,62 @@ export interface EnvironmentDefinition {
  */
 export function defineEnvironment(definition: EnvironmentDefinition): EnvironmentDefinition {
   return definition;
+}
+
+/** A chart imported with `helmflux chart import`, as its `index.ts` declares it. */
+export interface ChartDefinition<Values> {
+  /** The chart's name in this repository: `common/charts/<name>/`. */
+  readonly name: string;
+  /** Its values schema: `import schema from './values.schema.json'`. */
+  readonly schema: JsonSchema;
+  /** Where a release's chart comes from, given the release's `ref` (a git branch, tag or commit, or a Helm repository chart version). */
+  readonly source: (ref: string) => ChartSource;
+  /**
+   * Values every release of the chart in this repository shares; each
+   * release's own `values` are merged over them (see `ImportedChart.sharedValues`).
+   * @default - none
+   */
+  readonly values?: ValuesOf<Values>;
+}
+
+/**
+ * One layer of values of a chart whose values are `T`: every key optional
+ * (the chart has defaults), and `null` allowed anywhere (it removes a default).
+ */
+export type ValuesOf<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: ValuesOf<T[K]> | null } : T;
+
+/** A release of an imported chart: a release definition whose `chart` is a `ref` of the chart and whose `values` are typed. */
+export type ChartRelease<Values> = Omit<ReleaseDefinition, 'chart' | 'values' | 'imported'> & {
+  /** The chart's git branch, tag or commit (or its version, for a Helm repository chart), as the chart's `source` takes it. */
+  readonly ref: string;
+  /** The release's own values, merged over the chart's shared values and then over its `values.yaml`. `null` removes a default. */
+  readonly values?: ValuesOf<Values>;
+};
+
+/** An imported chart: makes releases whose values its types check in the editor and its schema at synth. */
+export interface Chart<Values> {
+  readonly name: string;
+  /** One release of the chart. */
+  release(release: ChartRelease<Values>): ReleaseDefinition;
+}
+
+/**
+ * Declares an imported chart (`common/charts/<name>/index.ts`, written by
+ * `helmflux chart import`). `Values` is the type generated from its schema
+ * (`./values.ts`), so a misspelt key is a compile error in every environment.
+ */
+export function defineChart<Values extends object>(chart: ChartDefinition<Values>): Chart<Values> {
+  return {
+    name: chart.name,
+    release({ ref, values, ...rest }: ChartRelease<Values>): ReleaseDefinition {
+      return {
+        ...rest,
+        chart: chart.source(ref),
+        ...(values === undefined ? {} : { values: values as unknown as HelmValues }),
+        imported: { name: chart.name, schema: chart.schema, ...(chart.values === undefined ? {} : { sharedValues: chart.values as unknown as HelmValues }) },
+      };
+    },
+  };
 }
 
 /** Whether a chart source is a git chart (and not a Helm repository chart). */

@@ -18,6 +18,9 @@ import { fieldPath, Problem } from '../problems';
 import type { Settings } from './settings';
 import { validators, type SchemaError } from './validators';
 import { key as yamlKey } from '../output/yaml';
+import { finalValues } from '../values/layers';
+import { checkChartValues, checkNoPlaintextSecrets } from '../values/check';
+import { NOT_SECRET_ANNOTATION } from './secret-keys';
 
 /** Namespaces no environment may take: Kubernetes' own, and the one Flux runs in. */
 export function reservedNamespaces(settings: Settings): readonly string[] {
@@ -60,7 +63,7 @@ export function validateEnvironments(
   for (const env of loaded) {
     const found = validateEnvironment(env, reserved);
     if (found.length > 0) problems.push(...found);
-    else valid.push({ name: env.name, file: env.file, definition: env.definition as EnvironmentDefinition, source: env.source });
+    else valid.push({ name: env.name, file: env.file, definition: validated.get(env.definition as object)!, source: env.source });
   }
   return { valid, problems };
 }
@@ -117,7 +120,7 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
     }
     return problems;
   }
-  const definition = env.definition as EnvironmentDefinition;
+  const definition = withFinalValues(env.definition as EnvironmentDefinition);
   const namespace = definition.namespace.name;
   if (reserved.includes(namespace)) {
     add(
@@ -151,9 +154,33 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
 
     checkChart(release, `${at}.chart`, add);
     checkAutomation(release, at, add);
-    if (release.values !== undefined) checkValues(release.values, `${at}.values`, add);
+    if (release.notSecret !== undefined && release.annotations?.[NOT_SECRET_ANNOTATION] !== undefined) {
+      add(fieldPath(`${at}.annotations`, NOT_SECRET_ANNOTATION), 'is set by notSecret', 'Remove the annotation and keep notSecret.');
+    }
+    if (release.values !== undefined && checkValues(release.values, `${at}.values`, add)) {
+      if (release.imported !== undefined) checkChartValues(release.values, release.imported, `${at}.values`, add);
+      checkNoPlaintextSecrets(release.values, release.notSecret ?? [], `${at}.values`, add);
+    }
   });
+  if (problems.length === 0) validated.set(env.definition as object, definition);
   return problems;
+}
+
+/** The definitions as validated: releases' values are their final values (`values/layers.ts`). */
+const validated = new WeakMap<object, EnvironmentDefinition>();
+
+/** A definition whose releases' `values` are their final, layered values. */
+function withFinalValues(definition: EnvironmentDefinition): EnvironmentDefinition {
+  if (!(definition.releases ?? []).some((r) => r.imported?.sharedValues !== undefined)) return definition;
+  return Object.freeze({
+    ...definition,
+    releases: Object.freeze(
+      definition.releases!.map((release) => {
+        const values = finalValues(release);
+        return Object.freeze({ ...release, ...(values === undefined ? {} : { values }) });
+      }),
+    ),
+  });
 }
 
 type Add = (field: string, message: string, fix: string) => void;
@@ -271,15 +298,15 @@ function fieldHint(field: string): string {
   )[field];
 }
 
-/** Checks that values are plain JSON data that YAML can carry, within the size limits. */
-function checkValues(values: unknown, at: string, add: Add): void {
+/** Checks that values are plain JSON data that YAML can carry, within the size limits; returns whether they are. */
+function checkValues(values: unknown, at: string, add: Add): boolean {
   let ok = true;
   const report: Add = (f, m, x) => {
     ok = false;
     add(f, m, x);
   };
   walkJson(values, at, new Set(), 0, report);
-  if (!ok) return;
+  if (!ok) return false;
   const bytes = Buffer.byteLength(JSON.stringify(values));
   if (bytes > MAX_VALUES_BYTES) {
     add(
@@ -287,7 +314,9 @@ function checkValues(values: unknown, at: string, add: Add): void {
       `are ${bytes} bytes as JSON, over the limit of ${MAX_VALUES_BYTES} (512 KiB)`,
       'Keep large data out of the HelmRelease: put it in the chart, or in a ConfigMap or Secret referenced with valuesFrom.',
     );
+    return false;
   }
+  return true;
 }
 
 function walkJson(value: unknown, at: string, ancestors: Set<object>, depth: number, add: Add): void {

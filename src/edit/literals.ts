@@ -5,9 +5,10 @@
  *
  * A value is edited only where the file writes it as a literal, reached
  * through object and array literals from `export default
- * defineEnvironment({...})` (or `export default {...}`). Anything else (a
- * value computed, imported, spread, or built by a function call such as a
- * shared chart helper) cannot be edited safely: the caller is told why.
+ * defineEnvironment({...})` (or `export default {...}`); a release written
+ * as an imported chart's `x.release({...})` is looked through. Anything else
+ * (a value computed, imported, spread, or built by another function call)
+ * cannot be edited safely: the caller is told why.
  */
 import type * as TS from 'typescript';
 
@@ -73,11 +74,64 @@ export function literalText(value: string, quote: "'" | '"' = "'"): string {
   return quoted(value, quote);
 }
 
+/** Where a value is written: what to look in, and the keys under it. */
+export type ValueAnchor = { readonly release: string } | { readonly chart: string };
+
+/**
+ * The line (1-based) where a file writes a value: under `values` of a
+ * release of its default export, or of the `defineChart({ name })` call of a
+ * chart; undefined when the file does not write it as such (computed, spread).
+ */
+export function valueLine(source: string, fileName: string, anchor: ValueAnchor, path: readonly string[]): number | undefined {
+  const t = typescript();
+  const file = t.createSourceFile(fileName, source, t.ScriptTarget.Latest, true, t.ScriptKind.TS);
+  const found =
+    'release' in anchor ? walk(t, defaultExport(t, file), ['releases', anchor, 'values', ...path]) : walk(t, chartDefinition(t, file, anchor.chart), ['values', ...path]);
+  if ('reason' in found) return undefined;
+  const property = found.node.parent;
+  const at = property !== undefined && t.isPropertyAssignment(property) ? property : found.node;
+  return file.getLineAndCharacterOfPosition(at.getStart()).line + 1;
+}
+
+/** The object literal given to `defineChart({ name: <chart>, ... })` in a file. */
+function chartDefinition(t: typeof TS, file: TS.SourceFile, chart: string): TS.Node | undefined {
+  let found: TS.Node | undefined;
+  const visit = (node: TS.Node): void => {
+    if (found) return;
+    if (t.isCallExpression(node) && t.isIdentifier(node.expression) && node.expression.text === 'defineChart' && node.arguments.length === 1) {
+      const object = unwrap(t, node.arguments[0]);
+      if (t.isObjectLiteralExpression(object) && stringProperty(t, object, 'name') === chart) found = object;
+    }
+    t.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+function stringProperty(t: typeof TS, object: TS.ObjectLiteralExpression, key: string): string | undefined {
+  const property = object.properties.find((p) => t.isPropertyAssignment(p) && propertyName(t, p.name) === key) as TS.PropertyAssignment | undefined;
+  const literal = property && unwrap(t, property.initializer);
+  return literal !== undefined && t.isStringLiteralLike(literal) ? literal.text : undefined;
+}
+
+/** A release as written: an object literal, or a chart's `x.release({ ... })` of one. */
+function releaseObject(t: typeof TS, element: TS.Node): TS.Node {
+  const node = unwrap(t, element);
+  if (t.isCallExpression(node) && t.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'release' && node.arguments.length === 1) {
+    return unwrap(t, node.arguments[0]);
+  }
+  return node;
+}
+
 /** The node at `path` in the file's default export, or why there is none. */
 function locate(source: string, fileName: string, path: DefinitionPath): { node: TS.Node; walked: string } | { reason: string } {
   const t = typescript();
   const file = t.createSourceFile(fileName, source, t.ScriptTarget.Latest, true, t.ScriptKind.TS);
-  let node: TS.Node | undefined = defaultExport(t, file);
+  return walk(t, defaultExport(t, file), path);
+}
+
+function walk(t: typeof TS, start: TS.Node | undefined, path: DefinitionPath): { node: TS.Node; walked: string } | { reason: string } {
+  let node: TS.Node | undefined = start;
   if (node === undefined) return { reason: 'the file has no `export default defineEnvironment({ ... })` of an object literal' };
   const walked: string[] = [];
   for (const step of path) {
@@ -91,16 +145,10 @@ function locate(source: string, fileName: string, path: DefinitionPath): { node:
         return { reason: `${walked.join('.')} is not written in the file${spread ? ' (it comes from a spread or a shorthand)' : ''}` };
       }
       node = property.initializer;
-    } else {
+    } else if ('release' in step) {
       walked.push(`[${JSON.stringify(step.release)}]`);
       if (!t.isArrayLiteralExpression(node)) return { reason: 'releases is not written as an array literal' };
-      const release = node.elements.find((e) => {
-        const object = unwrap(t, e);
-        if (!t.isObjectLiteralExpression(object)) return false;
-        const name = object.properties.find((p) => t.isPropertyAssignment(p) && propertyName(t, p.name) === 'name') as TS.PropertyAssignment | undefined;
-        const literal = name && unwrap(t, name.initializer);
-        return literal !== undefined && t.isStringLiteralLike(literal) && literal.text === step.release;
-      });
+      const release = node.elements.map((e) => releaseObject(t, e)).find((object) => t.isObjectLiteralExpression(object) && stringProperty(t, object, 'name') === step.release);
       if (release === undefined) return { reason: `no release named ${JSON.stringify(step.release)} is written as an object literal with that name` };
       node = release;
     }

@@ -8,17 +8,17 @@ interface ListArgs extends GlobalArgs {
 
 export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
   command: 'list',
-  describe: 'Show every environment with its namespace, releases and chart sources',
+  describe: 'Show every environment with its namespace, releases, chart sources and how their values are checked',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs.option('json', {
       type: 'boolean',
       default: false,
-      describe: 'Print one JSON document: an array of { environment, namespace, release, helmRelease, chart } (release, helmRelease and chart are null for an environment without releases)',
+      describe: 'Print one JSON document: an array of { environment, namespace, release, helmRelease, chart, values } (values: "chart <name>" when checked against an imported chart\'s schema, else "unchecked"; release, helmRelease, chart and values are null for an environment without releases)',
     }),
   handler: (args) => {
     const { list, formatTable } = require('../../commands/list') as typeof import('../../commands/list');
     const rows = list({ environmentsDir: args.environments });
-    if (args.json) sayJson(rows.map((r) => (r.release === '-' ? { ...r, release: null, helmRelease: null, chart: null } : r)));
+    if (args.json) sayJson(rows.map((r) => (r.release === '-' ? { ...r, release: null, helmRelease: null, chart: null, values: null } : r)));
     else process.stdout.write(formatTable(rows));
   },
 };

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isGitChart, type HelmValues, type ReleaseDefinition } from '../../definition/types';
 import { automationAnnotations } from './automation';
+import { NOT_SECRET_ANNOTATION } from '../../definition/secret-keys';
 import { HelmRelease, HelmReleaseSpecHelmVersion, type HelmReleaseProps } from '../../imports/helm.fluxcd.io';
 
 export interface FluxHelmReleaseProps {
@@ -52,6 +53,8 @@ export class FluxHelmRelease extends Construct {
     super(scope, id);
     const { release, namespace } = props;
     const annotations: Record<string, string> = { ...release.annotations, ...automationAnnotations(release.flux) };
+    // The paths declared not secret travel with the object, so a review of the files alone shows them.
+    if (release.notSecret !== undefined && release.notSecret.length > 0) annotations[NOT_SECRET_ANNOTATION] = JSON.stringify(release.notSecret);
     const chart = release.chart;
     this.apiObject = new HelmReleaseWithValues(this, 'Resource', {
       metadata: { name: release.name, namespace },

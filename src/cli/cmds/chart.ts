@@ -1,0 +1,53 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../args';
+import { runAsync } from '../exit';
+import { say } from '../output';
+
+interface ImportArgs extends GlobalArgs {
+  chart: string;
+  name?: string;
+  'replace-schema'?: boolean;
+}
+
+interface TypesArgs extends GlobalArgs {
+  names?: string[];
+}
+
+const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
+  command: 'import <chart>',
+  describe: "Import a chart's values schema (its values.schema.json, or one inferred from values.yaml) and generate its TypeScript types into common/charts/<name>/",
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .positional('chart', { type: 'string', demandOption: true, describe: 'A chart folder (holding Chart.yaml) or a packaged chart (.tgz)' })
+      .option('name', { type: 'string', requiresArg: true, describe: "The chart's name in this repository", defaultDescription: "the name in its Chart.yaml" })
+      .option('replace-schema', { type: 'boolean', describe: 'Replace the committed values.schema.json (yours, once written) with the chart\'s own or a new inferred one' })
+      .example('$0 chart import ../charts/helmbasics --name helmbasics', 'then: helmbasics.release({ ... }) in an environment, with typed values'),
+  handler: (args) =>
+    runAsync(async () => {
+      const { chartImport } = require('../../commands/chart-import') as typeof import('../../commands/chart-import');
+      const report = await chartImport({ source: args.chart, name: args.name, replaceSchema: args['replace-schema'] });
+      const from = { chart: "the chart's values.schema.json", inferred: 'inferred from values.yaml', kept: 'kept yours (--replace-schema to replace it)' }[report.schema];
+      say(`imported chart ${report.name}: schema ${from}`);
+      for (const file of report.written) say(`wrote ${file}`);
+      for (const file of report.kept) say(`kept ${file}`);
+    }),
+};
+
+const typesCommand: CommandModule<GlobalArgs, TypesArgs> = {
+  command: 'types [names..]',
+  describe: "Regenerate the TypeScript types (values.ts) of imported charts from their committed values.schema.json",
+  builder: (yargs: Argv<GlobalArgs>) => yargs.positional('names', { type: 'string', array: true, describe: 'Charts to regenerate', defaultDescription: 'every chart in common/charts/' }),
+  handler: (args) =>
+    runAsync(async () => {
+      const { chartTypes } = require('../../commands/chart-import') as typeof import('../../commands/chart-import');
+      const written = await chartTypes({ names: args.names });
+      say(written.length === 0 ? 'no imported charts in common/charts/' : written.map((f) => `generated ${f}`).join('\n'));
+    }),
+};
+
+export const chartCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'chart <command>',
+  describe: 'Import charts, so that releases of them have typed, checked values',
+  builder: (yargs: Argv<GlobalArgs>) => yargs.command(importCommand).command(typesCommand).demandCommand(1, 'Name a chart command: import or types.'),
+  handler: () => undefined,
+};

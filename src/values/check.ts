@@ -1,0 +1,187 @@
+/**
+ * Checks a release's final values against its imported chart's schema
+ * (ajv), and refuses literal credentials in values (every release, imported
+ * or not). Problems name the environment file and the path under `values`.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { fieldPath } from '../problems';
+import { isSecretKey, isSecretKeyPair } from '../definition/secret-keys';
+import type { HelmValue, HelmValues, ImportedChart, JsonSchema } from '../definition/types';
+
+type Add = (field: string, message: string, fix: string) => void;
+
+/** Where `helmflux chart import` keeps a chart's files. */
+export function chartFolder(name: string): string {
+  return `common/charts/${name}`;
+}
+
+/** Each chart schema is compiled once per process (keyed by its JSON text). */
+const compiled = new Map<string, ValidateFunction | Error>();
+
+/** Hostnames (RFC 1123 subdomains): the one format charts commonly tighten with; other formats are not checked. */
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+
+function validatorFor(schema: JsonSchema): ValidateFunction | Error {
+  const key = JSON.stringify(schema);
+  let validator = compiled.get(key);
+  if (validator === undefined) {
+    try {
+      const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, formats: { hostname: HOSTNAME } });
+      const { $schema: _ignored, ...rest } = (typeof schema === 'object' ? schema : {}) as Record<string, unknown>;
+      validator = ajv.compile(typeof schema === 'boolean' ? schema : rest);
+    } catch (err) {
+      validator = err instanceof Error ? err : new Error(String(err));
+    }
+    compiled.set(key, validator);
+  }
+  return validator;
+}
+
+/** The values without `null` entries of mappings: a `null` removes a chart default, which any schema allows. */
+function withoutNulls(value: HelmValue): HelmValue {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, HelmValue> = {};
+    for (const [k, v] of Object.entries(value as HelmValues)) if (v !== null) out[k] = withoutNulls(v);
+    return out;
+  }
+  return value;
+}
+
+/** The path of an ajv error's instance, as helmflux writes fields. */
+function instanceField(at: string, pointer: string): string {
+  if (pointer === '') return at;
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<string>((text, key) => fieldPath(text, /^\d+$/.test(key) ? Number(key) : key), at);
+}
+
+/** Edit distance with transpositions (`hots` → `host` is 1), case-insensitive, for "Did you mean". */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[x.length][y.length];
+}
+
+/** The known key closest to a misspelt one, when it is close enough to be meant. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = distance(key, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text !== undefined && text.length <= 60 ? text : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}
+
+/** Checks final values against the imported chart's schema. */
+export function checkChartValues(values: HelmValues, imported: ImportedChart, at: string, add: Add): void {
+  const schemaFile = `${chartFolder(imported.name)}/values.schema.json`;
+  const validate = validatorFor(imported.schema);
+  if (validate instanceof Error) {
+    add(`${at.replace(/\.values$/, '')}.imported.schema`, `the schema of chart ${imported.name} does not compile: ${validate.message}`, `Fix ${schemaFile}.`);
+    return;
+  }
+  if (validate(withoutNulls(values))) return;
+  const seen = new Set<string>();
+  for (const error of validate.errors ?? []) {
+    const problem = describeError(error, imported.name, schemaFile);
+    if (problem === undefined) continue;
+    const field = instanceField(at, error.instancePath) + (problem.key === undefined ? '' : fieldPath('', problem.key).replace(/^(?!\[)/, '.'));
+    if (seen.has(field)) continue;
+    seen.add(field);
+    add(field, problem.message, problem.fix);
+  }
+}
+
+function describeError(error: ErrorObject, chart: string, schemaFile: string): { key?: string; message: string; fix: string } | undefined {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const known = Object.keys(((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
+      const guess = closest(key, known);
+      return {
+        key,
+        message: `is not a value of chart ${chart}`,
+        fix: guess
+          ? `Did you mean ${guess}?`
+          : `${known.length > 0 ? `The chart takes ${known.join(', ')} here. ` : ''}If the chart does take it, add it to ${schemaFile} and run helmflux chart types.`,
+      };
+    }
+    case 'type':
+    {
+      const type = String(params.type).replace(/,/g, ' or ');
+      return { message: `is ${describe(error.data)}, not ${article(type)} ${type}`, fix: `Give ${article(type)} ${type}, as ${schemaFile} says.` };
+    }
+    case 'enum':
+      return { message: `is ${describe(error.data)}, not one of the values the chart takes`, fix: `Use one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.` };
+    case 'required':
+      return { key: String(params.missingProperty), message: `is required by chart ${chart}`, fix: `Add it (${schemaFile} says what it takes).` };
+    case 'format':
+    case 'pattern':
+      return { message: `is ${describe(error.data)}, not ${params.format ? `a ${String(params.format)}` : `of the form ${String(params.pattern)}`}`, fix: `Use a value of that form, as ${schemaFile} says.` };
+    case 'if':
+    case 'anyOf':
+    case 'oneOf':
+      // Their branches' own errors say more.
+      return error.keyword === 'if' ? undefined : { message: `matches none of the forms chart ${chart} takes here`, fix: `See ${schemaFile}.` };
+    default:
+      return { message: `is ${describe(error.data)}: ${error.message ?? 'not what the chart takes'}`, fix: `Use a value ${schemaFile} allows.` };
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? 'an' : 'a';
+}
+
+/**
+ * Refuses literal credentials in values: a non-empty string under a
+ * secret-looking key (`definition/secret-keys.ts`), or the `value` of a
+ * name/value pair whose name is one, unless the path is in `notSecret`.
+ */
+export function checkNoPlaintextSecrets(values: HelmValues, notSecret: readonly string[], at: string, add: Add): void {
+  const declared = new Set(notSecret);
+  const refuse = (field: string, relative: string) =>
+    add(
+      field,
+      'is a literal credential, and values are committed to git',
+      `Keep it in a Secret and reference it: valuesFrom: [{ secretKeyRef: { name: "<secret>", key: "values.yaml" } }], whose values.yaml holds this value (or the chart's existingSecret, if it has one). If it is no credential, declare it: notSecret: [${JSON.stringify(relative)}].`,
+    );
+  const walk = (value: HelmValue, path: string, secret: boolean, parentKey: string | undefined): void => {
+    if (typeof value === 'string') {
+      if (secret && value !== '' && !declared.has(path)) refuse(path === '' ? at : `${at}${path.startsWith('[') ? '' : '.'}${path}`, path);
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, fieldPath(path, i), secret, undefined));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const mapping = value as HelmValues;
+    const name = mapping.name ?? mapping.key;
+    const pair = typeof name === 'string' && isSecretKey(name);
+    for (const [key, child] of Object.entries(mapping)) {
+      const childPath = fieldPath(path, key);
+      if (declared.has(childPath)) continue;
+      const childSecret = secret || isSecretKey(key) || (parentKey !== undefined && isSecretKeyPair(parentKey, key)) || (pair && key === 'value');
+      walk(child, childPath, childSecret, key);
+    }
+  };
+  walk(values, '', false, undefined);
+}
