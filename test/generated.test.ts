@@ -42,6 +42,16 @@ describe('generated and vendored files', () => {
     // Hashes from schemas/SOURCES.md (and shared/schemas/ of this project).
     assert.equal(sha256(path.join(REPO, 'schemas', 'helm.fluxcd.io_helmreleases.yaml')), '491f5f6709553045d31e311d79868a02949942552aa98e5f8e7e6209c7e00e98');
     assert.equal(sha256(path.join(REPO, 'schemas', 'namespace-v1.json')), '138cced5c47a317a9cce78a59a0d5f9e330f9b8a40f48077f5a3d9a6ce289e52');
+    // The Flux v2 CRDs, pinned (schemas/SOURCES.md).
+    const v2: Record<string, string> = {
+      'helm.toolkit.fluxcd.io_helmreleases.yaml': 'aa8638ac68465ceac1f93a617baf5be833c589c51fd78a7384a4a274c252becc',
+      'source.toolkit.fluxcd.io_gitrepositories.yaml': '39a5a46c81539c992abc53f9be3e5434cd70d50a10d169b1e8a450e0df1c9d09',
+      'source.toolkit.fluxcd.io_helmrepositories.yaml': '97c7759df00946cbb9a75a56457cff9964b2543d2248df859cef21e26b8e2ae6',
+      'image.toolkit.fluxcd.io_imagerepositories.yaml': 'ffe681874747909190b65a61480cf6101bf643173d934e8baa4fb8cfbcd28d47',
+      'image.toolkit.fluxcd.io_imagepolicies.yaml': '7337df5b1d11febd1be7c4792523d985d9199550ad78f2245442ec3268000985',
+      'image.toolkit.fluxcd.io_imageupdateautomations.yaml': 'fcfefa730060e0d9cf8cd3f823f87b439a98f992b1a3b1e145bf15527f181401',
+    };
+    for (const [file, hash] of Object.entries(v2)) assert.equal(sha256(path.join(REPO, 'schemas', file)), hash, file);
   });
 
   it('npx cdk8s synth produces the objects of dist/', () => {

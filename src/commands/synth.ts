@@ -77,12 +77,13 @@ function prepareWrite(options: SynthOptions) {
   const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display, project.settings.key);
   const synthesis = synthesize(project, { cache, threads: options.threads ?? defaultThreads() });
   const scope = selectEnvironments(synthesis.environments, options.environments);
-  const rendered = synthesis.files.filter((f) => scope === undefined || scope.has(f.environment));
+  // Project files (environment '') are of every environment: always written.
+  const rendered = synthesis.files.filter((f) => scope === undefined || f.environment === '' || scope.has(f.environment));
   // Tags Flux's image automation committed into dist/ stay (targets/flux-v1/keep.ts).
   const { files, kept } = keepFluxUpdates(rendered, readAutomatedFiles(out.dir, rendered));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
-  return { project, out, cache, synthesis, scope, files, plan, kept, warnings: automationWarnings(files) };
+  return { project, out, cache, synthesis, scope, files, plan, kept, warnings: [...synthesis.warnings, ...automationWarnings(files)] };
 }
 
 /** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */

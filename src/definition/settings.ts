@@ -41,6 +41,58 @@ export interface Settings {
    * @default false
    */
   readonly fluxGarbageCollection: boolean;
+
+  /**
+   * Which Flux the output is for: `v1` (Flux v1 and the Helm operator:
+   * helm.fluxcd.io/v1 HelmReleases with automation annotations) or `v2`
+   * (the Flux v2 toolkit: helm.toolkit.fluxcd.io/v2 HelmReleases, source and
+   * image automation objects, a kustomization.yaml). `--flux` overrides it for one command.
+   * @default 'v1'
+   */
+  readonly flux: FluxTarget;
+
+  /**
+   * Flux v2: the GitOps repository Flux syncs this output from: its URL, the
+   * branch, and the output folder's path in it. Image automation pushes its
+   * commits there. Required under `flux: 'v2'` when a release is automated.
+   * @default - none
+   */
+  readonly gitops?: GitOpsRepository;
+
+  /**
+   * Flux v2: the name of the GitRepository (in `fluxNamespace`) Flux syncs the
+   * GitOps repository with; `flux bootstrap` names it `flux-system`. Image
+   * automation checks out and pushes through it.
+   * @default 'flux-system'
+   */
+  readonly gitopsSource: string;
+
+  /**
+   * Flux v2: the Secret (in `fluxNamespace`) holding the SSH deploy key for
+   * git repositories, which every chart GitRepository with an `ssh://` URL
+   * references; `flux bootstrap` names it `flux-system`.
+   * @default 'flux-system'
+   */
+  readonly deployKeySecret: string;
+
+  /**
+   * Flux v2: the author of the commits image automation makes.
+   * @default { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' }
+   */
+  readonly imageUpdateAuthor: { readonly name: string; readonly email: string };
+}
+
+/** The Flux a repository's output is for. */
+export type FluxTarget = 'v1' | 'v2';
+
+/** The GitOps repository Flux v2 syncs. */
+export interface GitOpsRepository {
+  /** Its git URL, e.g. `ssh://git@github.com/org/fleet` or `git@github.com:org/fleet`. */
+  readonly url: string;
+  /** The branch Flux syncs and image automation pushes to, e.g. `main`. */
+  readonly branch: string;
+  /** The output folder's path in the repository, e.g. `dist` (what `--path` of `flux bootstrap` and the Kustomization say). */
+  readonly path: string;
 }
 
 /** What `helmflux.settings.ts` exports: `Settings`, with defaulted fields optional. */
@@ -57,6 +109,28 @@ export interface SettingsDefinition {
    * @default false
    */
   readonly fluxGarbageCollection?: boolean;
+  /**
+   * @see Settings.flux
+   * @default 'v1'
+   */
+  readonly flux?: FluxTarget;
+  /** @see Settings.gitops */
+  readonly gitops?: GitOpsRepository;
+  /**
+   * @see Settings.gitopsSource
+   * @default 'flux-system'
+   */
+  readonly gitopsSource?: string;
+  /**
+   * @see Settings.deployKeySecret
+   * @default 'flux-system'
+   */
+  readonly deployKeySecret?: string;
+  /**
+   * @see Settings.imageUpdateAuthor
+   * @default { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' }
+   */
+  readonly imageUpdateAuthor?: { readonly name: string; readonly email: string };
 }
 
 /**
@@ -95,7 +169,7 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
     add('(default export)', `must be an object (got ${exported === null ? 'null' : Array.isArray(exported) ? 'an array' : typeof exported})`, "Export the settings: `export default defineSettings({ chartsGitUrl: 'git@github.com:org/charts' })`.");
     return { settings: NO_SETTINGS, problems };
   }
-  const known = ['chartsGitUrl', 'fluxNamespace', 'fluxGarbageCollection'];
+  const known = ['chartsGitUrl', 'fluxNamespace', 'fluxGarbageCollection', 'flux', 'gitops', 'gitopsSource', 'deployKeySecret', 'imageUpdateAuthor'];
   for (const key of Object.keys(exported)) {
     if (!known.includes(key)) add(key, 'is not a known setting', `Remove it or correct its spelling; the settings are ${known.join(', ')}. Values that environments share belong in a module of common/.`);
   }
@@ -112,13 +186,65 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
   if (typeof fluxGarbageCollection !== 'boolean') {
     add('fluxGarbageCollection', `must be true or false (got ${shown(fluxGarbageCollection)})`, "Say whether the Flux daemon runs with --sync-garbage-collection (Flux v1's default: false).");
   }
+  const flux = own('flux') ?? 'v1';
+  if (flux !== 'v1' && flux !== 'v2') add('flux', `${shown(flux)} is not a Flux version helmflux writes for`, 'Use "v1" (Flux v1 and the Helm operator) or "v2" (the Flux v2 toolkit).');
+  const gitops = own('gitops');
+  let gitopsRepository: GitOpsRepository | undefined;
+  if (gitops !== undefined) {
+    const field = (key: string): unknown => (gitops !== null && typeof gitops === 'object' && Object.prototype.hasOwnProperty.call(gitops, key) ? (gitops as Record<string, unknown>)[key] : undefined);
+    if (gitops === null || typeof gitops !== 'object' || Array.isArray(gitops)) add('gitops', `must be an object (got ${shown(gitops)})`, "Give the repository Flux syncs: { url: 'ssh://git@github.com/org/fleet', branch: 'main', path: 'dist' }.");
+    else {
+      for (const key of Object.keys(gitops)) if (!['url', 'branch', 'path'].includes(key)) add(`gitops.${key}`, 'is not a known field', 'The fields are url, branch and path.');
+      const [url, branch, repoPath] = [field('url'), field('branch'), field('path')];
+      if (typeof url !== 'string' || !GIT_URL.test(url)) add('gitops.url', `${shown(url)} is not a git URL`, 'Use the URL Flux syncs from, e.g. "ssh://git@github.com/org/fleet" or "git@github.com:org/fleet".');
+      if (typeof branch !== 'string' || !/^[^\s~^:?*[\\]+$/.test(branch) || branch.startsWith('-')) add('gitops.branch', `${shown(branch)} is not a branch name`, 'Use the branch Flux syncs, e.g. "main".');
+      if (typeof repoPath !== 'string' || repoPath === '' || repoPath.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(repoPath) || /\s/.test(repoPath)) {
+        add('gitops.path', `${shown(repoPath)} is not a path inside the repository`, 'Use the output folder relative to the repository root, e.g. "dist" (no leading "/", no "..").');
+      }
+      if (typeof url === 'string' && typeof branch === 'string' && typeof repoPath === 'string') gitopsRepository = Object.freeze({ url, branch, path: repoPath.replace(/^\.\//, '').replace(/\/$/, '') });
+    }
+  }
+  const name = (key: string, fallback: string): string => {
+    const value = own(key) ?? fallback;
+    if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+      add(key, `${shown(value)} is not an object name`, `Use a Kubernetes object name (lowercase letters, digits, "-" and "."), e.g. "${fallback}".`);
+      return fallback;
+    }
+    return value;
+  };
+  const gitopsSource = name('gitopsSource', DEFAULT_GITOPS_SOURCE);
+  const deployKeySecret = name('deployKeySecret', DEFAULT_DEPLOY_KEY_SECRET);
+  const author = own('imageUpdateAuthor') ?? DEFAULT_AUTHOR;
+  const authorName = (author as { name?: unknown } | null)?.name;
+  const authorEmail = (author as { email?: unknown } | null)?.email;
+  if (author === null || typeof author !== 'object' || typeof authorName !== 'string' || authorName === '' || typeof authorEmail !== 'string' || !/^[^\s@<>]+@[^\s@<>]+$/.test(authorEmail) || Object.keys(author).some((k) => k !== 'name' && k !== 'email')) {
+    add('imageUpdateAuthor', `${shown(author)} is not a commit author`, "Give { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' }: a name and an e-mail address.");
+  }
   const settings: Settings = Object.freeze({
     chartsGitUrl: typeof chartsGitUrl === 'string' ? chartsGitUrl : '',
     fluxNamespace: typeof fluxNamespace === 'string' ? fluxNamespace : DEFAULT_FLUX_NAMESPACE,
     fluxGarbageCollection: fluxGarbageCollection === true,
+    flux: flux === 'v2' ? 'v2' : 'v1',
+    ...(gitopsRepository ? { gitops: gitopsRepository } : {}),
+    gitopsSource,
+    deployKeySecret,
+    imageUpdateAuthor: typeof authorName === 'string' && typeof authorEmail === 'string' ? Object.freeze({ name: authorName, email: authorEmail }) : DEFAULT_AUTHOR,
   });
   return { settings, problems };
 }
 
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DEFAULT_GITOPS_SOURCE = 'flux-system';
+export const DEFAULT_DEPLOY_KEY_SECRET = 'flux-system';
+export const DEFAULT_AUTHOR = Object.freeze({ name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' });
+
 /** The settings of a project without a settings file. */
-export const NO_SETTINGS: Settings = Object.freeze({ chartsGitUrl: '', fluxNamespace: DEFAULT_FLUX_NAMESPACE, fluxGarbageCollection: false });
+export const NO_SETTINGS: Settings = Object.freeze({
+  chartsGitUrl: '',
+  fluxNamespace: DEFAULT_FLUX_NAMESPACE,
+  fluxGarbageCollection: false,
+  flux: 'v1',
+  gitopsSource: DEFAULT_GITOPS_SOURCE,
+  deployKeySecret: DEFAULT_DEPLOY_KEY_SECRET,
+  imageUpdateAuthor: DEFAULT_AUTHOR,
+});

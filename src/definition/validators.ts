@@ -1,7 +1,8 @@
 /**
  * The precompiled schema validators (built by `scripts/compile-schemas.js`
  * into `lib/validators/`): the environment definition schema and strict
- * copies of the upstream HelmRelease CRD and Namespace schemas.
+ * copies of the upstream HelmRelease CRD and Namespace schemas, and of the
+ * pinned Flux v2 CRDs.
  */
 import * as path from 'node:path';
 
@@ -26,4 +27,10 @@ export const validators = require(path.join(__dirname, '..', '..', 'validators')
   readonly environment: Validator;
   readonly helmRelease: Validator;
   readonly namespace: Validator;
+  readonly helmReleaseV2: Validator;
+  readonly gitRepository: Validator;
+  readonly helmRepository: Validator;
+  readonly imageRepository: Validator;
+  readonly imagePolicy: Validator;
+  readonly imageUpdateAutomation: Validator;
 };

@@ -32,8 +32,13 @@ export function openProject(options: ProjectOptions): Project {
   checkBuildIsCurrent();
   const cwd = options.cwd ?? process.cwd();
   const root = findProjectRoot(cwd, options.environmentsDir);
-  const settings = loadSettings(root);
-  if (settings.problems.length > 0) throw new InputError(settings.problems);
+  const loaded = loadSettings(root);
+  if (loaded.problems.length > 0) throw new InputError(loaded.problems);
+  // `--flux` overrides the settings' target; the cache keys on the target too.
+  const settings =
+    options.flux === undefined || options.flux === loaded.settings.flux
+      ? loaded
+      : { ...loaded, settings: Object.freeze({ ...loaded.settings, flux: options.flux }), key: `${loaded.key}\0flux=${options.flux}` };
   return { root, cwd, environments: resolvePlace(root, cwd, options.environmentsDir, DEFAULT_ENVIRONMENTS_DIR), settings };
 }
 
@@ -48,12 +53,20 @@ export function loadValidEnvironments(project: Project): ValidEnvironment[] {
   return checked.valid;
 }
 
-/** Renders validated environments; returns the files and the problems of objects their upstream schemas reject. */
-function render(valid: readonly ValidEnvironment[]): { files: RenderedFile[]; problems: Problem[] } {
-  if (valid.length === 0) return { files: [], problems: [] };
+/**
+ * Renders validated environments for the settings' Flux (`targets/flux-v1/`
+ * or `targets/flux-v2/`); returns the files, the problems (objects their
+ * upstream schemas reject; for v2, v1 settings with no v2 meaning) and warnings.
+ */
+function render(valid: readonly ValidEnvironment[], settings: Settings): { files: RenderedFile[]; problems: Problem[]; warnings: string[] } {
+  if (valid.length === 0) return { files: [], problems: [], warnings: [] };
   // Loaded here, not at the top: `list`, and a synth whose environments all come from the cache, never load cdk8s.
+  if (settings.flux === 'v2') {
+    const { renderEnvironmentsV2 } = require('../targets/flux-v2/render') as typeof import('../targets/flux-v2/render');
+    return renderEnvironmentsV2(valid, settings);
+  }
   const { renderEnvironments } = require('../targets/flux-v1/render') as typeof import('../targets/flux-v1/render');
-  return renderEnvironments(valid);
+  return { ...renderEnvironments(valid), warnings: [] };
 }
 
 /** One valid environment, as synthesis needs it. */
@@ -74,6 +87,8 @@ export interface SliceResult {
   readonly environments: EnvironmentSummary[];
   readonly files: RenderedFile[];
   readonly problems: Problem[];
+  /** What is valid but changes meaning (Flux v2: v1 settings it drops or approximates), for the environments rendered (not reused). */
+  readonly warnings: string[];
 }
 
 export interface SliceOptions {
@@ -87,14 +102,14 @@ export interface SliceOptions {
 export function runSlice(options: SliceOptions): SliceResult {
   const loaded = loadEnvironments(options);
   const checked = validateEnvironments(loaded.environments, options.settings);
-  const rendered = render(checked.valid);
+  const rendered = render(checked.valid, options.settings);
   const byEnvironment = filesByEnvironment(rendered.files);
   const environments = checked.valid.map((e): EnvironmentSummary => {
     const files = byEnvironment.get(e.name) ?? [];
     const namespace = e.definition.namespace.name;
     return { name: e.name, file: e.file, namespace, objects: countObjects(files), source: e.source?.cacheable ? e.source : undefined };
   });
-  return { environments, files: rendered.files, problems: [...loaded.problems, ...checked.problems, ...rendered.problems] };
+  return { environments, files: rendered.files, problems: [...loaded.problems, ...checked.problems, ...rendered.problems], warnings: rendered.warnings };
 }
 
 function countObjects(files: readonly RenderedFile[]): number {
@@ -105,8 +120,10 @@ function countObjects(files: readonly RenderedFile[]): number {
 export interface Synthesis {
   /** In file order. */
   readonly environments: EnvironmentSummary[];
-  /** In environment order; each environment's files in their own order. */
+  /** In environment order; each environment's files in their own order; then the project files (Flux v2). */
   readonly files: RenderedFile[];
+  /** Warnings of the environments rendered in this run. */
+  readonly warnings: string[];
 }
 
 export interface SynthesisOptions {
@@ -142,6 +159,7 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
     })),
     files: [...reused.values()].flatMap((entry) => entry.files),
     problems: [],
+    warnings: [],
   });
   const environments = results.flatMap((r) => r.environments).sort((a, b) => compareCodePoints(a.name, b.name));
   const problems = [
@@ -151,7 +169,13 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
   if (problems.length > 0) throw new InputError(problems.sort((a, b) => compareCodePoints(a.file, b.file)));
   // A stable sort: each environment's files keep their own order.
   const files = results.flatMap((r) => r.files).sort((a, b) => compareCodePoints(a.environment, b.environment));
-  return { environments, files };
+  const warnings = results.flatMap((r) => r.warnings);
+  if (settings.flux !== 'v2') return { environments, files, warnings };
+  // Flux v2: the project files, from every environment's needs (environment '', after the environments' files).
+  const { projectFilesV2 } = require('../targets/flux-v2/project') as typeof import('../targets/flux-v2/project');
+  const projectFiles = projectFilesV2(files);
+  if (projectFiles.problems.length > 0) throw new InputError(projectFiles.problems);
+  return { environments, files: [...files, ...projectFiles.files], warnings };
 }
 
 /** The cache entries of a synthesis: reused ones, and new ones for environments whose sources alone decide their result. */

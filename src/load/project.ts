@@ -24,6 +24,11 @@ export interface ProjectOptions {
    * @default process.cwd()
    */
   readonly cwd?: string;
+  /**
+   * The Flux to write for, over the settings' `flux` (`--flux`).
+   * @default - the settings' `flux`
+   */
+  readonly flux?: 'v1' | 'v2';
 }
 
 /** A folder, absolute and as shown to the user. */

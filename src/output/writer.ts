@@ -128,7 +128,9 @@ export function planWrite(options: WriteOptions): WritePlan {
     const full = path.join(outDir, relative);
     const isFile = fs.lstatSync(full).isFile();
     if (isFile && isGeneratedPath(relative) && owned(relative, fs.readFileSync(full, 'utf8'))) {
-      if (options.scope === undefined || options.scope.has(environmentOfPath(relative))) removals.push(relative);
+      const environment = environmentOfPath(relative);
+      // A project file belongs to every environment: always in scope.
+      if (options.scope === undefined || environment === '' || options.scope.has(environment)) removals.push(relative);
     } else {
       strays.push(relative);
     }

@@ -111,50 +111,68 @@ export type KeyOrder = (keys: string[], at: string) => readonly string[];
 
 const insertionOrder: KeyOrder = (keys) => keys;
 
-function emitNode(value: JsonValue, indent: string, lines: string[], at: string, order: KeyOrder): void {
+/**
+ * A line comment for the scalar entry at a path (`spec.values.image.tag`),
+ * e.g. Flux v2's image policy markers. Such a value is written on one line
+ * (quoted rather than a block), so the comment stays on its line.
+ */
+export type LineComments = (at: string) => string | undefined;
+
+const noComments: LineComments = () => undefined;
+
+interface Emit {
+  readonly lines: string[];
+  readonly order: KeyOrder;
+  readonly comments: LineComments;
+}
+
+function emitNode(value: JsonValue, indent: string, out: Emit, at: string): void {
   if (Array.isArray(value)) {
-    for (const item of value) emitItem(item, indent, lines, `${at}[]`, order);
+    for (const item of value) emitItem(item, indent, out, `${at}[]`);
   } else if (value !== null && typeof value === 'object') {
-    for (const k of order(Object.keys(value), at)) emitEntry(k, value[k], indent, lines, at === '' ? k : `${at}.${k}`, order);
+    for (const k of out.order(Object.keys(value), at)) emitEntry(k, value[k], indent, out, at === '' ? k : `${at}.${k}`);
   } else {
     throw new Error('a document must be a mapping or a sequence');
   }
 }
 
-function emitEntry(k: string, value: JsonValue, indent: string, lines: string[], at: string, order: KeyOrder): void {
+function emitEntry(k: string, value: JsonValue, indent: string, out: Emit, at: string): void {
   const head = indent + key(k) + ':';
   if (value !== null && typeof value === 'object') {
     if (isEmptyCollection(value)) {
-      lines.push(head + (Array.isArray(value) ? ' []' : ' {}'));
+      out.lines.push(head + (Array.isArray(value) ? ' []' : ' {}'));
     } else {
-      lines.push(head);
-      emitNode(value, indent + '  ', lines, at, order);
+      out.lines.push(head);
+      emitNode(value, indent + '  ', out, at);
     }
-  } else {
-    lines.push(head + ' ' + scalar(value, indent + '  '));
+    return;
   }
+  const comment = out.comments(at);
+  if (comment === undefined) out.lines.push(head + ' ' + scalar(value, indent + '  '));
+  else out.lines.push(`${head} ${typeof value === 'string' && !isPlainSafe(value) ? quote(value) : scalar(value, indent + '  ')} # ${comment}`);
 }
 
-function emitItem(value: JsonValue, indent: string, lines: string[], at: string, order: KeyOrder): void {
+function emitItem(value: JsonValue, indent: string, out: Emit, at: string): void {
   if (value !== null && typeof value === 'object' && !isEmptyCollection(value)) {
     // Emit the nested collection one level deeper, then put its first line on the dash.
-    const start = lines.length;
-    emitNode(value, indent + '  ', lines, at, order);
-    lines[start] = indent + '- ' + lines[start].slice(indent.length + 2);
+    const start = out.lines.length;
+    emitNode(value, indent + '  ', out, at);
+    out.lines[start] = indent + '- ' + out.lines[start].slice(indent.length + 2);
   } else if (value !== null && typeof value === 'object') {
-    lines.push(indent + '- ' + (Array.isArray(value) ? '[]' : '{}'));
+    out.lines.push(indent + '- ' + (Array.isArray(value) ? '[]' : '{}'));
   } else {
-    lines.push(indent + '- ' + scalar(value, indent + '  '));
+    out.lines.push(indent + '- ' + scalar(value, indent + '  '));
   }
 }
 
 /**
  * One YAML document (without the `---` marker) for a mapping or sequence,
- * ending with a newline; keys in `order`'s order (default: the object's own).
+ * ending with a newline; keys in `order`'s order (default: the object's own),
+ * with `comments` at the end of scalar entries' lines.
  */
-export function toYamlDocument(value: JsonValue, order: KeyOrder = insertionOrder): string {
+export function toYamlDocument(value: JsonValue, order: KeyOrder = insertionOrder, comments: LineComments = noComments): string {
   if (isEmptyCollection(value)) return (Array.isArray(value) ? '[]' : '{}') + '\n';
-  const lines: string[] = [];
-  emitNode(value, '', lines, '', order);
-  return lines.join('\n') + '\n';
+  const out: Emit = { lines: [], order, comments };
+  emitNode(value, '', out, '');
+  return out.lines.join('\n') + '\n';
 }

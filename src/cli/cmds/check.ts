@@ -1,9 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { GlobalArgs } from '../args';
+import { FLUX_OPTION, type GlobalArgs } from '../args';
 import { ExitWith, EXIT } from '../exit';
 import { say, sayJson } from '../output';
 
 interface CheckArgs extends GlobalArgs {
+  flux?: 'v1' | 'v2';
   env?: string[];
   out?: string;
   json: boolean;
@@ -14,6 +15,7 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
   describe: 'Check everything synth checks, then whether dist/ is exactly what synth would write (exit 1 if not), writing nothing',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
+      .option('flux', FLUX_OPTION)
       .option('env', { type: 'string', array: true, describe: 'Check only this environment\'s files (repeatable)', requiresArg: true })
       .option('out', { type: 'string', describe: 'Output folder', defaultDescription: 'dist', requiresArg: true })
       .option('json', {
@@ -24,7 +26,7 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
       .example('$0 check', 'in CI: fail when someone changed an environment but did not commit the synthesized dist/'),
   handler: (args) => {
     const { check } = require('../../commands/synth') as typeof import('../../commands/synth');
-    const report = check({ environmentsDir: args.environments, outDir: args.out, environments: args.env });
+    const report = check({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env });
     if (args.json) {
       const { changeJson } = require('../../review/format') as typeof import('../../review/format');
       sayJson({

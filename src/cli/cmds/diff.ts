@@ -1,8 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { GlobalArgs } from '../args';
+import { FLUX_OPTION, type GlobalArgs } from '../args';
 import { ExitWith, EXIT } from '../exit';
 
 interface DiffArgs extends GlobalArgs {
+  flux?: 'v1' | 'v2';
   base?: string;
   env?: string[];
   out?: string;
@@ -16,6 +17,7 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
   describe: 'Show what synth would change, object by object and field by field, and what Flux will do (exit 1 when anything differs), writing nothing',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
+      .option('flux', FLUX_OPTION)
       .option('base', {
         type: 'string',
         describe: 'Compare with dist/ as committed at this git ref (branch, tag or commit) instead of dist/ on disk',
@@ -31,7 +33,7 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
   handler: (args) => {
     const { diff } = require('../../commands/diff') as typeof import('../../commands/diff');
     const format = require('../../review/format') as typeof import('../../review/format');
-    const report = diff({ environmentsDir: args.environments, outDir: args.out, environments: args.env, base: args.base });
+    const report = diff({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env, base: args.base });
     const color = args.format === 'text' && (args.color === 'always' || (args.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR));
     const { review, outDir, against, kept } = report;
     if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against, kept));

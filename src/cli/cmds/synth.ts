@@ -1,9 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { GlobalArgs } from '../args';
+import { FLUX_OPTION, type GlobalArgs } from '../args';
 import { lifetime } from '../exit';
 import { count, say } from '../output';
 
 interface SynthArgs extends GlobalArgs {
+  flux?: 'v1' | 'v2';
   env?: string[];
   out?: string;
   cache: boolean;
@@ -16,6 +17,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
   describe: 'Validate every environment, then write dist/namespaces/<env>.yaml and dist/releases/<env>.yaml (only files whose bytes changed)',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
+      .option('flux', FLUX_OPTION)
       .option('env', {
         type: 'string',
         array: true,
@@ -40,7 +42,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       .example('$0 synth --out /tmp/preview', 'write a copy somewhere else')
       .example('$0 synth --watch', 'keep dist/ current while you edit'),
   handler: (args) => {
-    const options = { environmentsDir: args.environments, outDir: args.out, environments: args.env, cache: args.cache };
+    const options = { environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env, cache: args.cache };
     if (args.watch) {
       const { watch } = require('../../commands/watch') as typeof import('../../commands/watch');
       watch({ ...options, quiet: args.quiet, summary: (report, ms) => `${summary(report)} (${ms} ms)` });
