@@ -1,7 +1,8 @@
 /**
  * What the editor and `npm run typecheck` reject in environment files. Each
  * `@ts-expect-error` fails the type check if the line below it stops being
- * an error, so these guarantees cannot be lost silently. Nothing here runs.
+ * an error, so these guarantees cannot be lost silently. Nothing here runs:
+ * the file is type-checked (`npm run typecheck`) and left out of the build.
  */
 import { defineEnvironment, defineSettings } from '../src/api';
 import { helmbasics } from '../common/charts/helmbasics';

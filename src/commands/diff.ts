@@ -16,8 +16,8 @@ import { environmentOfPath, isGeneratedPath, isManifestName } from '../output/la
 import { manifestFiles } from '../output/writer';
 import { InputError } from '../problems';
 import { review, type Review } from '../review/diff';
-import { fluxV1Effects } from '../targets/flux-v1/effects';
-import { keepFluxUpdates, type KeptValue } from '../targets/flux-v1/keep';
+import type { KeptValue } from '../targets/flux-v1/keep';
+import { targetOf } from '../targets/target';
 
 export interface DiffOptions extends ProjectOptions {
   /**
@@ -57,8 +57,9 @@ export function diff(options: DiffOptions = {}): DiffReport {
   const before = options.base === undefined ? onDisk : readGitFolder(project.root, resolved.dir, options.base);
   // After synth: what it writes, and the other files it leaves where they are.
   // Tags Flux's image automation committed into dist/ (on disk) stay, as synth keeps them.
-  const automated = new Map([...onDisk].filter(([file, text]) => file.startsWith('releases/') && text.includes('fluxcd.io/automated')));
-  const { files: rendered, kept } = keepFluxUpdates(synthesis.files, automated);
+  const target = targetOf(project.settings.settings);
+  const automated = new Map([...onDisk].filter(([file, text]) => target.rewritable(file, text)));
+  const { files: rendered, kept } = target.keep(synthesis.files, automated);
   const after = new Map<string, string>();
   for (const file of rendered) after.set(file.path, file.text);
   for (const [file, text] of onDisk) if (!isGeneratedPath(file)) after.set(file, text);
@@ -66,7 +67,7 @@ export function diff(options: DiffOptions = {}): DiffReport {
   const pick = (files: ReadonlyMap<string, string>) => new Map([...files].filter(([file]) => inScope(file)));
   return {
     kept: kept.filter((k) => inScope(k.file)),
-    review: review(pick(before), pick(after), fluxV1Effects(project.settings.settings)),
+    review: review(pick(before), pick(after), target.effects),
     outDir: outDisplay,
     against: options.base === undefined ? `${outDisplay}/ on disk` : `${outDisplay}/ at ${options.base}`,
   };

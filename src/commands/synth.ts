@@ -12,9 +12,9 @@ import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } 
 import { LEGACY_RECORD_FILE } from '../output/layout';
 import { applyPlan, planWrite } from '../output/writer';
 import { review, type Review } from '../review/diff';
-import { fluxV1Effects } from '../targets/flux-v1/effects';
 import { automationWarnings } from '../targets/flux-v1/automation';
-import { keepFluxUpdates, type KeptValue } from '../targets/flux-v1/keep';
+import type { KeptValue } from '../targets/flux-v1/keep';
+import { targetOf } from '../targets/target';
 import type { RenderedFile } from '../output/layout';
 
 export interface SynthOptions extends ProjectOptions {
@@ -79,8 +79,9 @@ function prepareWrite(options: SynthOptions) {
   const scope = selectEnvironments(synthesis.environments, options.environments);
   // Project files (environment '') are of every environment: always written.
   const rendered = synthesis.files.filter((f) => scope === undefined || f.environment === '' || scope.has(f.environment));
-  // Tags Flux's image automation committed into dist/ stay (targets/flux-v1/keep.ts).
-  const { files, kept } = keepFluxUpdates(rendered, readAutomatedFiles(out.dir, rendered));
+  // Tags Flux's image automation committed into dist/ stay (targets/flux-v1/keep.ts, targets/flux-v2/keep.ts).
+  const target = targetOf(project.settings.settings);
+  const { files, kept } = target.keep(rendered, readAutomatedFiles(out.dir, rendered, target.rewritable));
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
   return { project, out, cache, synthesis, scope, files, plan, kept, warnings: [...synthesis.warnings, ...automationWarnings(files)] };
@@ -146,7 +147,7 @@ export function check(options: SynthOptions = {}): CheckReport {
     if (text !== undefined) onDisk.set(file, text);
   }
   const rendered = new Map(plan.writes.map((f) => [f.path, f.text]));
-  const changes = review(onDisk, rendered, fluxV1Effects(project.settings.settings));
+  const changes = review(onDisk, rendered, targetOf(project.settings.settings).effects);
   // A file whose objects are what synth writes, in another layout (Flux's rewrite): formatting, not drift.
   const reformatted = changes.reformatted.filter((f) => onDisk.has(f));
   const stale = written.filter((f) => !reformatted.includes(f));
@@ -173,11 +174,11 @@ export function validate(options: ProjectOptions & { readonly threads?: number }
   return { environments: synthesis.environments.length, objects: synthesis.environments.reduce((n, e) => n + e.objects, 0) };
 }
 
-/** The files in the output folder of rendered releases files that have an automated release (the only ones Flux rewrites). */
-function readAutomatedFiles(outDir: string, files: readonly RenderedFile[]): Map<string, string> {
+/** The files in the output folder of rendered releases files that Flux's image automation may rewrite (the only ones it rewrites). */
+function readAutomatedFiles(outDir: string, files: readonly RenderedFile[], rewritable: (path: string, text: string) => boolean): Map<string, string> {
   const committed = new Map<string, string>();
   for (const file of files) {
-    if (!file.path.startsWith('releases/') || !file.text.includes('fluxcd.io/automated: "true"')) continue;
+    if (!rewritable(file.path, file.text)) continue;
     const text = readIfFile(path.join(outDir, file.path));
     if (text !== undefined) committed.set(file.path, text);
   }

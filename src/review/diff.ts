@@ -24,11 +24,20 @@ export interface FieldChange {
   readonly masked?: 'set' | 'changed' | 'removed';
 }
 
-export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved';
+export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved' | 'migrated';
+
+/**
+ * Objects that are one object across a switch of Flux: a v1 HelmRelease and
+ * the v2 HelmRelease of the same namespace and name are paired as
+ * `migrated` (with their values compared), not as a removal and an addition.
+ */
+export const MIGRATIONS: readonly { readonly kind: string; readonly from: string; readonly to: string }[] = [
+  { kind: 'HelmRelease', from: 'helm.fluxcd.io/v1', to: 'helm.toolkit.fluxcd.io/v2' },
+];
 
 /** One object that Flux will see differently. */
 export interface Change {
-  /** The environment the object's file belongs to (`releases/dev.yaml` -> `dev`), or `` for a file helmflux does not generate. */
+  /** The environment the object's file belongs to (`releases/dev.yaml` -> `dev`), `*` for a project file (Flux v2's `flux/`), or `` for a file helmflux does not generate. */
   readonly environment: string;
   /** The object's file, relative to the output folder (after the change; before it, for a removal). */
   readonly file: string;
@@ -82,6 +91,22 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
   const oldById = new Map(old.objects.map((o) => [o.identity, o]));
   const newById = new Map(now.objects.map((o) => [o.identity, o]));
 
+  // v1 -> v2 (or back): the predecessor of each object that has none of its own identity.
+  const predecessor = new Map<ManifestObject, ManifestObject>();
+  const paired = new Set<ManifestObject>();
+  for (const object of now.objects) {
+    if (oldById.has(object.identity)) continue;
+    for (const m of MIGRATIONS) {
+      if (object.kind !== m.kind) continue;
+      const other = object.apiVersion === m.to ? m.from : object.apiVersion === m.from ? m.to : undefined;
+      const previous = other === undefined ? undefined : old.objects.find((o) => o.apiVersion === other && o.kind === m.kind && o.namespace === object.namespace && o.name === object.name && !newById.has(o.identity) && !paired.has(o));
+      if (previous !== undefined) {
+        predecessor.set(object, previous);
+        paired.add(previous);
+      }
+    }
+  }
+
   const changes: Change[] = [];
   const touched = new Set<string>();
   const add = (change: Omit<Change, 'destructive' | 'reason'>) => {
@@ -93,7 +118,16 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
     const previous = oldById.get(object.identity);
     const common = { environment: environmentOf(object.file), file: object.file, apiVersion: object.apiVersion, kind: object.kind, namespace: object.namespace, name: object.name };
     if (previous === undefined) {
-      add({ ...common, change: 'added', fields: [], after: object });
+      const before = predecessor.get(object);
+      if (before === undefined) {
+        add({ ...common, change: 'added', fields: [], after: object });
+        continue;
+      }
+      // A migration: what the release runs with, compared (the rest of the spec is another API's).
+      const fields: FieldChange[] = [];
+      const spec = (o: ManifestObject) => ((o.data as { spec?: Record<string, unknown> }).spec ?? {}) as Record<string, unknown>;
+      diffValues({ values: spec(before).values ?? {} }, { values: spec(object).values ?? {} }, ['spec'], fields, maskingOf(before.data, object.data));
+      add({ ...common, ...(before.file !== object.file ? { previousFile: before.file } : {}), change: 'migrated', fields, before, after: object });
       continue;
     }
     const fields: FieldChange[] = [];
@@ -110,7 +144,7 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
     });
   }
   for (const object of old.objects) {
-    if (newById.has(object.identity)) continue;
+    if (newById.has(object.identity) || paired.has(object)) continue;
     add({
       environment: environmentOf(object.file),
       file: object.file,
@@ -133,12 +167,15 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
   );
   const addedFiles = [...after.keys()].filter((f) => !before.has(f)).sort(compareCodePoints);
   const removedFiles = [...before.keys()].filter((f) => !after.has(f)).sort(compareCodePoints);
-  const reformatted = [...newFiles.keys()].filter((f) => oldFiles.has(f) && !touched.has(f)).sort(compareCodePoints);
+  // A kustomization.yaml holds no objects: a change of it is never mere layout.
+  const reformatted = [...newFiles.keys()].filter((f) => oldFiles.has(f) && !touched.has(f) && !/(^|\/)kustomization\.yaml$/.test(f)).sort(compareCodePoints);
   return { changes, addedFiles, removedFiles, reformatted, unreadable: [...old.unreadable, ...now.unreadable] };
 }
 
+/** The environment of a file: its name, `*` for a project file (of every environment, Flux v2), `` for a file helmflux does not generate. */
 function environmentOf(file: string): string {
-  return isGeneratedPath(file) ? environmentOfPath(file) : '';
+  if (!isGeneratedPath(file)) return '';
+  return environmentOfPath(file) || '*';
 }
 
 /**

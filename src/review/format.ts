@@ -55,7 +55,8 @@ export function colors(enabled: boolean): Colors {
 /** The summary line every format ends or starts with. */
 export function summaryLine(r: Review): string {
   const destructive = r.changes.filter((c) => c.destructive).length;
-  const environments = new Set(r.changes.map((c) => c.environment)).size;
+  // Project files (Flux v2's sources, kustomization.yaml) and foreign files belong to no environment.
+  const environments = new Set(r.changes.map((c) => c.environment).filter((e) => e !== '' && e !== '*')).size;
   if (r.changes.length === 0) return 'no changes';
   return `${r.changes.length} ${r.changes.length === 1 ? 'change' : 'changes'} (${destructive} destructive) in ${environments} ${environments === 1 ? 'environment' : 'environments'}`;
 }
@@ -113,11 +114,12 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
     const byEnv = new Map<string, Change[]>();
     for (const ch of r.changes) byEnv.set(ch.environment, [...(byEnv.get(ch.environment) ?? []), ch]);
     const envs = [...byEnv.keys()].sort(compareCodePoints);
-    const label = (e: string) => (e === '' ? '(not generated)' : e);
+    const label = (e: string) => (e === '' ? '(not generated)' : e === '*' ? '(every environment)' : e);
     out.push('| environment | added | changed | moved | removed | destructive |', '| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const e of envs) {
       const list = byEnv.get(e)!;
-      const n = (k: string) => list.filter((x) => x.change === k).length;
+      // A migrated object counts as changed.
+      const n = (k: string) => list.filter((x) => x.change === k || (k === 'changed' && x.change === 'migrated')).length;
       const d = list.filter((x) => x.destructive).length;
       out.push(`| ${escapeCell(label(e))} | ${n('added')} | ${n('changed')} | ${n('moved')} | ${n('removed')} | ${d > 0 ? `**${d}** ⚠️` : '0'} |`);
     }

@@ -31,6 +31,8 @@ export function readManifests(files: ReadonlyMap<string, string>): { objects: Ma
   const objects: ManifestObject[] = [];
   const unreadable: UnreadableFile[] = [];
   for (const [file, text] of files) {
+    // A kustomization.yaml is the folder's build file (which files Flux applies), not an object: its change shows as the file's.
+    if (file === 'kustomization.yaml' || file.endsWith('/kustomization.yaml')) continue;
     // YAML 1.1, as Flux v1 reads it (go-yaml v2): `on` is a boolean there.
     const documents = parseAllDocuments(text, { version: '1.1' });
     const list = Array.isArray(documents) ? documents : [documents];

@@ -38,6 +38,8 @@ function helmRelease(change: Described, settings: Settings): { destructive: bool
   switch (change.change) {
     case 'added':
       return { destructive: false, reason: `the Helm operator installs release ${releaseName(change, 'after')}` };
+    case 'migrated':
+      return migrated(change, 'the Helm operator', 'the helm-controller');
     case 'moved':
       return { destructive: false, reason: `nothing changes in the cluster: the object moved from ${change.previousFile} to ${change.file}` };
     case 'removed': {
@@ -80,6 +82,7 @@ function namespace(change: Described, settings: Settings): { destructive: boolea
     case 'added':
       return { destructive: false, reason: `Flux creates namespace ${change.name}` };
     case 'moved':
+    case 'migrated':
       return { destructive: false, reason: `nothing changes in the cluster: the object moved from ${change.previousFile} to ${change.file}` };
     case 'removed':
       return settings.fluxGarbageCollection
@@ -99,6 +102,7 @@ function other(change: Described, settings: Settings): { destructive: boolean; r
     case 'added':
       return { destructive: false, reason: `Flux applies ${what}` };
     case 'moved':
+    case 'migrated':
       return { destructive: false, reason: `nothing changes in the cluster: the object moved from ${change.previousFile} to ${change.file}` };
     case 'removed':
       return settings.fluxGarbageCollection
@@ -107,4 +111,33 @@ function other(change: Described, settings: Settings): { destructive: boolean; r
     case 'changed':
       return { destructive: false, reason: `Flux applies the changed ${what}` };
   }
+}
+
+/** The Helm release a HelmRelease (v1 or v2) manages, and the namespace Helm stores it in. */
+export function helmReleaseOf(data: unknown, namespace: string, name: string): { release: string; storage: string } {
+  const spec = ((data as { spec?: Record<string, unknown> } | undefined)?.spec ?? {}) as Record<string, unknown>;
+  const target = typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined;
+  const v2 = (data as { apiVersion?: unknown } | undefined)?.apiVersion !== 'helm.fluxcd.io/v1';
+  // v1: <namespace>-<name>, stored in the target namespace (Helm 3); v2: [<targetNamespace>-]<name>, stored in storageNamespace.
+  const release = typeof spec.releaseName === 'string' ? spec.releaseName : v2 ? (target ? `${target}-${name}` : name) : `${namespace}-${name}`;
+  const storage = v2 ? (typeof spec.storageNamespace === 'string' ? spec.storageNamespace : namespace) : (target ?? namespace);
+  return { release, storage };
+}
+
+/**
+ * A HelmRelease that changes hands across a switch of Flux: the same Helm
+ * release taken over (values compared), or a destructive reinstall when the
+ * Helm release name or its storage namespace differ.
+ */
+export function migrated(change: Described, from: string, to: string): { destructive: boolean; reason: string } {
+  const before = helmReleaseOf(change.before?.data, change.namespace, change.name);
+  const after = helmReleaseOf(change.after?.data, change.namespace, change.name);
+  if (before.release !== after.release || before.storage !== after.storage) {
+    return {
+      destructive: true,
+      reason: `${to} installs release ${after.release} (in ${after.storage}) anew beside release ${before.release} (in ${before.storage}), which ${from} made: two copies run until one is uninstalled`,
+    };
+  }
+  const upgrade = change.fields.length > 0 ? ', and upgrades it (values changed)' : '; values unchanged, so no upgrade';
+  return { destructive: false, reason: `migrated: ${to} takes over release ${after.release} from ${from}${upgrade}. Stop ${from} before this is applied, or both manage the release` };
 }
