@@ -12,6 +12,7 @@ import * as YAML from 'yaml';
 import { validators } from '../src/definition/validators';
 import { globPattern, policySpec } from '../src/targets/flux-v2/images';
 import { fluxGitUrl, fluxSource, gitRefKind } from '../src/targets/flux-v2/sources';
+import { goYamlDecodeFiles, skipGoYaml } from './goyaml';
 import { REPO, runCli, seedProject, snapshotTree, tempDir } from './helpers';
 
 type Json = Record<string, any>;
@@ -145,6 +146,12 @@ describe('Flux v2: the seed', () => {
     assert.equal(text.match(/\$imagepolicy/g)!.length, 2);
     // The other environments are automated but have no image in their values: nothing to update.
     for (const env of ['stg', 'pro', 'ingress']) assert.doesNotMatch(fs.readFileSync(path.join(out, 'releases', `${env}.yaml`), 'utf8'), /imagepolicy/);
+  });
+
+  it('go-yaml reads every file as the same data, markers and all (the controllers are Go programs)', { skip: skipGoYaml() }, () => {
+    const paths = [...files.keys()].sort();
+    const decoded = goYamlDecodeFiles(paths.map((f) => path.join(out, f)));
+    paths.forEach((file, i) => assert.deepEqual(decoded[i], files.get(file), file));
   });
 
   it('is deterministic: a rerun writes nothing, and check passes', () => {

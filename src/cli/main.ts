@@ -32,7 +32,7 @@ export function main(argv: readonly string[]): number | null {
     yargs([...argv])
       .scriptName('helmflux')
       .usage(
-        '$0 <command> [options]\n\nCompile the typed environments in environments/*.ts (with the settings in helmflux.settings.ts) into Flux v1 manifests in dist/.',
+        '$0 <command> [options]\n\nCompile the typed environments in environments/*.ts (with the settings in helmflux.settings.ts) into Flux manifests in dist/: Flux v1 (the Helm operator) by default, Flux v2 with flux: \'v2\' in the settings or --flux v2.',
       )
       .option('environments', {
         type: 'string',

@@ -12,7 +12,8 @@ export const validateCommand: CommandModule<GlobalArgs, ValidateArgs> = {
   describe: 'Check every environment and every rendered object (against the upstream schemas), writing nothing',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
-      .option('flux', FLUX_OPTION).option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { valid, environments, objects }' }),
+      .option('flux', FLUX_OPTION)
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { valid, environments, objects }' }),
   handler: (args) => {
     const { validate } = require('../../commands/synth') as typeof import('../../commands/synth');
     const report = validate({ environmentsDir: args.environments, flux: args.flux });
