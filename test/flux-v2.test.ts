@@ -41,6 +41,16 @@ const VALIDATOR: Record<string, keyof typeof validators> = {
   'v1 Namespace': 'namespace',
 };
 
+/** Replaces text in a project file, asserting it is there. */
+function edit(file: string, ...pairs: [string | RegExp, string][]): void {
+  let text = fs.readFileSync(file, 'utf8');
+  for (const [from, to] of pairs) {
+    assert.ok(typeof from === 'string' ? text.includes(from) : from.test(text), `${file} has ${String(from)}`);
+    text = text.replace(from, to);
+  }
+  fs.writeFileSync(file, text);
+}
+
 function synthV2(extra: string[] = []) {
   const project = seedProject();
   const out = path.join(tempDir(), 'fleet');
@@ -202,19 +212,28 @@ describe('Flux v2: sources', () => {
   });
 });
 
+describe('Flux v2: the pinned CRDs refuse', () => {
+  it('a bad duration, a git:// URL, a release name over 53 characters, an unknown field', () => {
+    const release = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'web', namespace: 'web' }, spec: { interval: '5m', chart: { spec: { chart: 'web', sourceRef: { kind: 'GitRepository', name: 'charts' } } } } };
+    assert.equal(validators.helmReleaseV2(release), true, JSON.stringify(validators.helmReleaseV2.errors));
+    assert.equal(validators.helmReleaseV2({ ...release, spec: { ...release.spec, interval: '5 minutes' } }), false);
+    assert.equal(validators.helmReleaseV2({ ...release, spec: { ...release.spec, releaseName: 'x'.repeat(54) } }), false);
+    assert.equal(validators.helmReleaseV2({ ...release, spec: { ...release.spec, valuesFile: [] } }), false);
+    const git = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'charts', namespace: 'flux-system' }, spec: { url: 'ssh://git@github.com/org/charts', interval: '1m' } };
+    assert.equal(validators.gitRepository(git), true);
+    assert.equal(validators.gitRepository({ ...git, spec: { ...git.spec, url: 'git://github.com/org/charts' } }), false);
+    assert.equal(validators.gitRepository({ ...git, spec: { ...git.spec, url: 'git@github.com:org/charts' } }), false, 'the scp form is converted before, never written');
+  });
+});
+
 describe('Flux v2: what v1 says that v2 cannot', () => {
   it('refuses Helm v2, a cross-namespace valuesFrom, externalSourceRef and automation without the GitOps repository; nothing written', () => {
     const project = seedProject();
-    const pro = path.join(project.environments, 'pro.ts');
-    fs.writeFileSync(
-      pro,
-      fs.readFileSync(pro, 'utf8').replace(
-        "ref: 'master',",
-        "ref: 'master',\n      helmVersion: 'v2',\n      valuesFrom: [{ secretKeyRef: { name: 'creds', namespace: 'other' } }, { externalSourceRef: { url: 'https://example.com/values.yaml' } }],",
-      ),
-    );
-    const settings = path.join(project.root, 'helmflux.settings.ts');
-    fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replace(/\n {2}gitops: .*\n/, '\n'));
+    edit(path.join(project.environments, 'pro.ts'), [
+      "ref: 'master',",
+      "ref: 'master',\n      helmVersion: 'v2',\n      valuesFrom: [{ secretKeyRef: { name: 'creds', namespace: 'other' } }, { externalSourceRef: { url: 'https://example.com/values.yaml' } }],",
+    ]);
+    edit(path.join(project.root, 'helmflux.settings.ts'), [/\n {2}gitops: .*\n/, '\n']);
     const out = path.join(tempDir(), 'fleet');
     const result = runCli(['synth', '--flux', 'v2', '--out', out], { cwd: project.root });
     assert.equal(result.status, 2, result.stdout);
@@ -229,20 +248,17 @@ describe('Flux v2: what v1 says that v2 cannot', () => {
 
   it('maps valuesFrom, chart files, timeouts, rollback, tests, a lock, ignore and targetNamespace', () => {
     const project = seedProject();
-    const stg = path.join(project.environments, 'stg.ts');
-    fs.writeFileSync(
-      stg,
-      fs.readFileSync(stg, 'utf8').replace(
+    edit(
+      path.join(project.environments, 'stg.ts'),
+      [
         "ref: 'staging',",
         "ref: 'staging',\n      valuesFrom: [{ configMapKeyRef: { name: 'web', key: 'extra.yaml', optional: true } }, { secretKeyRef: { name: 'creds' } }, { chartFileRef: { path: 'values-staging.yaml' } }],\n      timeout: 600, maxHistory: 3, forceUpgrade: true, skipCRDs: true, targetNamespace: 'web',\n      rollback: { enable: true, retry: true, maxRetries: 2, force: true, timeout: 120 },\n      test: { enable: true, timeout: 60 },\n      annotations: { 'example.com/team': 'web' },",
-      ).replace("flux: { automated: true },", "flux: { automated: true, locked: true, ignore: true },"),
+      ],
+      ['flux: { automated: true },', 'flux: { automated: true, locked: true, ignore: true },'],
     );
-    const { out } = (() => {
-      const o = path.join(tempDir(), 'fleet');
-      const r = runCli(['synth', '--flux', 'v2', '--out', o], { cwd: project.root });
-      assert.equal(r.status, 0, r.stderr);
-      return { out: o };
-    })();
+    const out = path.join(tempDir(), 'fleet');
+    const result = runCli(['synth', '--flux', 'v2', '--out', out], { cwd: project.root });
+    assert.equal(result.status, 0, result.stderr);
     const [release] = objects(out).get('releases/stg.yaml')!;
     assert.equal(validators.helmReleaseV2(release), true, JSON.stringify(validators.helmReleaseV2.errors));
     assert.deepEqual(release.metadata.annotations, { 'example.com/team': 'web', 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' });

@@ -15,6 +15,8 @@
  * a JavaScript object always lists integer-like keys first.
  */
 
+import { compareCodePoints } from '../order';
+
 /** A JSON value, the only input this emitter accepts. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -110,6 +112,19 @@ function isEmptyCollection(value: JsonValue): boolean {
 export type KeyOrder = (keys: string[], at: string) => readonly string[];
 
 const insertionOrder: KeyOrder = (keys) => keys;
+
+/**
+ * A key order from tables by mapping path: the `head` keys first, in their
+ * order, then the others sorted by code point, then the `tail` keys.
+ */
+export function keyOrderOf(head: Readonly<Record<string, readonly string[]>>, tail: Readonly<Record<string, readonly string[]>>): KeyOrder {
+  return (keys, at) => {
+    const first = Object.prototype.hasOwnProperty.call(head, at) ? head[at] : [];
+    const last = Object.prototype.hasOwnProperty.call(tail, at) ? tail[at] : [];
+    const rest = keys.filter((k) => !first.includes(k) && !last.includes(k)).sort(compareCodePoints);
+    return [...first, ...rest, ...last].filter((k) => keys.includes(k));
+  };
+}
 
 /**
  * A line comment for the scalar entry at a path (`spec.values.image.tag`),

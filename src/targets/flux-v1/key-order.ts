@@ -7,8 +7,7 @@
  * other mapping sorted by code point. Light (no cdk8s): the writer's
  * keep step uses it too.
  */
-import { compareCodePoints } from '../../order';
-import type { KeyOrder } from '../../output/yaml';
+import { keyOrderOf, type KeyOrder } from '../../output/yaml';
 
 const HEAD_KEYS: Record<string, readonly string[]> = {
   '': ['apiVersion', 'kind', 'metadata', 'spec'],
@@ -19,10 +18,4 @@ const HEAD_KEYS: Record<string, readonly string[]> = {
 const TAIL_KEYS: Record<string, readonly string[]> = { spec: ['values'] };
 
 /** Keys in the documented order (see the top of this file); `at` is the mapping's path. */
-export const keyOrder: KeyOrder = (keys, at) => {
-  const head = Object.prototype.hasOwnProperty.call(HEAD_KEYS, at) ? HEAD_KEYS[at] : [];
-  const tail = Object.prototype.hasOwnProperty.call(TAIL_KEYS, at) ? TAIL_KEYS[at] : [];
-  const rest = keys.filter((k) => !head.includes(k) && !tail.includes(k)).sort(compareCodePoints);
-  return [...head, ...rest, ...tail].filter((k) => keys.includes(k));
-};
-
+export const keyOrder: KeyOrder = keyOrderOf(HEAD_KEYS, TAIL_KEYS);

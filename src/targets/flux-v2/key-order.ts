@@ -6,8 +6,7 @@
  * `sourceRef`), then the others sorted, `values` last; in `chart.spec`:
  * `chart`, `version`, `sourceRef`. Every other mapping sorted by code point.
  */
-import { compareCodePoints } from '../../order';
-import type { KeyOrder } from '../../output/yaml';
+import { keyOrderOf, type KeyOrder } from '../../output/yaml';
 
 const HEAD_KEYS: Record<string, readonly string[]> = {
   '': ['apiVersion', 'kind', 'metadata', 'spec', 'resources'],
@@ -19,9 +18,4 @@ const HEAD_KEYS: Record<string, readonly string[]> = {
 };
 const TAIL_KEYS: Record<string, readonly string[]> = { spec: ['values'] };
 
-export const keyOrderV2: KeyOrder = (keys, at) => {
-  const head = Object.prototype.hasOwnProperty.call(HEAD_KEYS, at) ? HEAD_KEYS[at] : [];
-  const tail = Object.prototype.hasOwnProperty.call(TAIL_KEYS, at) ? TAIL_KEYS[at] : [];
-  const rest = keys.filter((k) => !head.includes(k) && !tail.includes(k)).sort(compareCodePoints);
-  return [...head, ...rest, ...tail].filter((k) => keys.includes(k));
-};
+export const keyOrderV2: KeyOrder = keyOrderOf(HEAD_KEYS, TAIL_KEYS);
