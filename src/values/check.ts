@@ -3,10 +3,15 @@
  * (ajv), and refuses literal credentials in values (every release, imported
  * or not). Problems name the environment file and the path under `values`.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ErrorObject } from 'ajv';
 import { fieldPath } from '../problems';
 import { isSecretKey, isSecretKeyPair } from '../definition/secret-keys';
 import type { HelmValue, HelmValues, ImportedChart, JsonSchema } from '../definition/types';
+import type { Validator } from '../definition/validators';
+import { writeAtomically } from '../output/writer';
 
 type Add = (field: string, message: string, fix: string) => void;
 
@@ -15,26 +20,61 @@ export function chartFolder(name: string): string {
   return `common/charts/${name}`;
 }
 
-/** Each chart schema is compiled once per process (keyed by its JSON text). */
-const compiled = new Map<string, ValidateFunction | Error>();
+/** This installation (this file is lib/src/values/check.js): its formats module and cache folder. */
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
+const FORMATS = path.join(PACKAGE_ROOT, 'lib', 'validators', 'formats.js');
+const CACHE_DIR = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'helmflux', 'chart-schemas');
 
-/** Hostnames (RFC 1123 subdomains): the one format charts commonly tighten with; other formats are not checked. */
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+/** Each chart schema is compiled once per process, keyed by its JSON text. */
+const compiled = new Map<string, Validator | Error>();
 
-function validatorFor(schema: JsonSchema): ValidateFunction | Error {
-  const key = JSON.stringify(schema);
-  let validator = compiled.get(key);
-  if (validator === undefined) {
-    try {
-      const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, formats: { hostname: HOSTNAME } });
-      const { $schema: _ignored, ...rest } = (typeof schema === 'object' ? schema : {}) as Record<string, unknown>;
-      validator = ajv.compile(typeof schema === 'boolean' ? schema : rest);
-    } catch (err) {
-      validator = err instanceof Error ? err : new Error(String(err));
-    }
-    compiled.set(key, validator);
+/**
+ * The validator of a chart schema. Compiling with ajv costs about 100 ms (loading
+ * ajv, then compiling), so a compiled schema is also kept as standalone code in
+ * `node_modules/.cache/helmflux/chart-schemas/`, named by the hash of the
+ * schema and the ajv version: later runs only load it. A missing or broken
+ * cache file is compiled again.
+ */
+function validatorFor(schema: JsonSchema): Validator | Error {
+  const text = JSON.stringify(schema);
+  let validator = compiled.get(text);
+  if (validator !== undefined) return validator;
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  const file = path.join(CACHE_DIR, `${createHash('sha256').update(`${ajvVersion}\0${FORMATS}\0${text}`).digest('hex').slice(0, 32)}.js`);
+  try {
+    validator = require(file) as Validator;
+  } catch {
+    validator = compile(schema, file);
   }
+  compiled.set(text, validator);
   return validator;
+}
+
+function compile(schema: JsonSchema, file: string): Validator | Error {
+  try {
+    const { default: Ajv, _ } = require('ajv') as typeof import('ajv');
+    const standalone = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+    const ajv = new Ajv({
+      allErrors: true,
+      strict: false,
+      verbose: true,
+      logger: false,
+      formats: require(FORMATS) as Record<string, never>,
+      code: { source: true, formats: _`require(${FORMATS})` },
+    });
+    // A `$schema` ajv has no meta-schema for (draft 2019-09, 2020-12) would stop compiling: the keywords charts use read the same.
+    const { $schema: _drop, ...rest } = (typeof schema === 'object' ? schema : {}) as Record<string, unknown>;
+    const validate = ajv.compile(typeof schema === 'boolean' ? schema : rest);
+    try {
+      fs.mkdirSync(CACHE_DIR, { recursive: true });
+      writeAtomically(file, standalone(ajv, validate));
+    } catch {
+      // No cache: compiled again next time.
+    }
+    return validate as unknown as Validator;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
 
 /** The values without `null` entries of mappings: a `null` removes a chart default, which any schema allows. */
@@ -99,7 +139,7 @@ export function checkChartValues(values: HelmValues, imported: ImportedChart, at
   }
   if (validate(withoutNulls(values))) return;
   const seen = new Set<string>();
-  for (const error of validate.errors ?? []) {
+  for (const error of (validate.errors ?? []) as ErrorObject[]) {
     const problem = describeError(error, imported.name, schemaFile);
     if (problem === undefined) continue;
     const field = instanceField(at, error.instancePath) + (problem.key === undefined ? '' : fieldPath('', problem.key).replace(/^(?!\[)/, '.'));
