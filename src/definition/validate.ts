@@ -62,8 +62,8 @@ export function validateEnvironments(
   const reserved = reservedNamespaces(settings);
   for (const env of loaded) {
     const found = validateEnvironment(env, reserved);
-    if (found.length > 0) problems.push(...found);
-    else valid.push({ name: env.name, file: env.file, definition: validated.get(env.definition as object)!, source: env.source });
+    if (found.problems.length > 0) problems.push(...found.problems);
+    else valid.push({ name: env.name, file: env.file, definition: found.definition!, source: env.source });
   }
   return { valid, problems };
 }
@@ -90,7 +90,8 @@ export function checkUniqueNamespaces(claims: readonly { readonly file: string; 
 
 const DNS_LABEL_PATTERN = new RegExp(DNS_LABEL);
 
-function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]): Problem[] {
+/** The problems of one environment, and its definition with final values when it has none. */
+function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]): { problems: Problem[]; definition?: EnvironmentDefinition } {
   const problems: Problem[] = [];
   const add = (field: string, message: string, fix: string) => problems.push({ file: env.file, field, message, fix });
 
@@ -118,7 +119,7 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
         if (values !== null && typeof values === 'object') checkValues(values, `releases[${i}].values`, add);
       });
     }
-    return problems;
+    return { problems };
   }
   const definition = withFinalValues(env.definition as EnvironmentDefinition);
   const namespace = definition.namespace.name;
@@ -162,12 +163,8 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
       checkNoPlaintextSecrets(release.values, release.notSecret ?? [], `${at}.values`, add);
     }
   });
-  if (problems.length === 0) validated.set(env.definition as object, definition);
-  return problems;
+  return problems.length === 0 ? { problems, definition } : { problems };
 }
-
-/** The definitions as validated: releases' values are their final values (`values/layers.ts`). */
-const validated = new WeakMap<object, EnvironmentDefinition>();
 
 /** A definition whose releases' `values` are their final, layered values. */
 function withFinalValues(definition: EnvironmentDefinition): EnvironmentDefinition {
