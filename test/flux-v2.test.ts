@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
 import { validators } from '../src/definition/validators';
-import { globPattern, policySpec } from '../src/targets/flux-v2/images';
+import { globPattern, policySpec, v2Name } from '../src/targets/flux-v2/images';
 import { fluxGitUrl, fluxSource, gitRefKind } from '../src/targets/flux-v2/sources';
 import { goYamlDecodeFiles, skipGoYaml } from './goyaml';
 import { REPO, runCli, seedProject, snapshotTree, tempDir } from './helpers';
@@ -202,6 +202,16 @@ describe('Flux v2: sources', () => {
     assert.equal(helm.name, 'charts-bitnami-com-bitnami');
     assert.equal(helm.chart, 'redis');
     assert.equal(helm.version, '10.5.7');
+  });
+
+  it('names objects as DNS subdomains whatever the image', () => {
+    const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    for (const image of ['fontanillamiguel/apache', 'registry.example.com:5000/-team/_app..x', 'Docker.IO/Library/NGINX', '.hidden/', 'a'.repeat(300)]) {
+      const name = v2Name('develop', image);
+      assert.match(name, subdomain, name);
+      assert.ok(name.length <= 253);
+    }
+    assert.equal(v2Name('develop', 'fontanillamiguel/apache'), 'develop-fontanillamiguel-apache');
   });
 
   it('turns v1 filters into policies', () => {

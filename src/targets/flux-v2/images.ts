@@ -44,7 +44,8 @@ export function v2Name(...parts: string[]): string {
     .join('-')
     .toLowerCase()
     .replace(/[^a-z0-9.]+/g, '-')
-    .replace(/\.{2,}/g, '.')
+    // Each dot-separated label starts and ends with a letter or digit.
+    .replace(/-*\.[-.]*/g, '.')
     .replace(/^[-.]+|[-.]+$/g, '');
   return name.slice(0, 253).replace(/[-.]+$/, '');
 }
