@@ -101,6 +101,17 @@ describe('Flux v2: the seed', () => {
     assert.equal(n, 14);
   });
 
+  it('one ImageRepository per image, however many environments automate it', () => {
+    const project = seedProject();
+    edit(path.join(project.environments, 'stg.ts'), ["replicaCount: 2,", "replicaCount: 2,\n        image: { repository: 'fontanillamiguel/apache', tag: 'v0.0.1' },"]);
+    const fleet = path.join(tempDir(), 'fleet');
+    assert.equal(runCli(['synth', '--flux', 'v2', '--out', fleet], { cwd: project.root }).status, 0);
+    const all = objects(fleet);
+    assert.deepEqual(all.get('flux/image-automation.yaml')!.map((o) => `${o.kind}/${o.metadata.name}`), ['ImageRepository/fontanillamiguel-apache', 'ImageUpdateAutomation/helmflux']);
+    assert.deepEqual(all.get('images/stg.yaml')!.map((o) => `${o.kind}/${o.metadata.name}`), ['ImagePolicy/staging-helmbasic-staging-chart-image']);
+    assert.deepEqual(all.get('images/dev.yaml')!.map((o) => o.spec.imageRepositoryRef.name), ['fontanillamiguel-apache']);
+  });
+
   it('keeps the v1 Helm release names, written explicitly, with the charts from GitRepositories', () => {
     const expected: [string, string, string, string, string][] = [
       ['dev', 'develop', 'helmbasic-develop', 'helmbasics', 'mifonpe-helmflux-develop'],
@@ -133,16 +144,18 @@ describe('Flux v2: the seed', () => {
   });
 
   it("automates dev's image: ImageRepository, ImagePolicy, the ImageUpdateAutomation, markers on the exact lines", () => {
-    const [repository, policy] = files.get('images/dev.yaml')!;
+    const [policy] = files.get('images/dev.yaml')!;
+    assert.deepEqual(policy.spec, { imageRepositoryRef: { name: 'fontanillamiguel-apache' }, filterTags: { pattern: '^v.*$' }, policy: { alphabetical: { order: 'asc' } } });
+    assert.equal(policy.metadata.name, 'develop-helmbasic-develop-chart-image');
+    assert.equal(policy.metadata.namespace, 'fluxcd');
+    const [repository, automation] = files.get('flux/image-automation.yaml')!;
     assert.deepEqual(repository, {
       apiVersion: 'image.toolkit.fluxcd.io/v1',
       kind: 'ImageRepository',
-      metadata: { name: 'develop-fontanillamiguel-apache', namespace: 'fluxcd' },
+      metadata: { name: 'fontanillamiguel-apache', namespace: 'fluxcd' },
       spec: { image: 'fontanillamiguel/apache', interval: '5m' },
     });
-    assert.deepEqual(policy.spec, { imageRepositoryRef: { name: 'develop-fontanillamiguel-apache' }, filterTags: { pattern: '^v.*$' }, policy: { alphabetical: { order: 'asc' } } });
-    assert.equal(policy.metadata.name, 'develop-helmbasic-develop-chart-image');
-    const [automation] = files.get('flux/image-automation.yaml')!;
+    assert.equal(automation.kind, 'ImageUpdateAutomation');
     assert.deepEqual(automation.spec, {
       sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'fluxcd' },
       git: { checkout: { ref: { branch: 'master' } }, commit: { author: { email: 'fluxcdbot@users.noreply.github.com', name: 'fluxcdbot' } }, push: { branch: 'master' } },
@@ -211,7 +224,7 @@ describe('Flux v2: sources', () => {
       assert.match(name, subdomain, name);
       assert.ok(name.length <= 253);
     }
-    assert.equal(v2Name('develop', 'fontanillamiguel/apache'), 'develop-fontanillamiguel-apache');
+    assert.equal(v2Name('develop', 'helmbasic-develop', 'chart-image'), 'develop-helmbasic-develop-chart-image');
   });
 
   it('turns v1 filters into policies', () => {

@@ -134,6 +134,12 @@ describe('layering', () => {
     assert.deepEqual(row('replicaCount'), { path: 'replicaCount', value: 3, layer: 'release helmbasic-production', file: 'environments/pro.ts', line: 14 });
     assert.deepEqual(row('service.type'), { path: 'service.type', value: 'NodePort', layer: 'chart helmbasics, shared values', file: 'common/charts/helmbasics/index.ts', line: 17 });
     assert.deepEqual(row('resources'), { path: 'resources', value: null, layer: 'chart helmbasics, shared values', file: 'common/charts/helmbasics/index.ts', line: 18 });
+    // Into a list by index: the layer that set the list decides.
+    const pro = path.join(project.environments, 'pro.ts');
+    fs.writeFileSync(pro, fs.readFileSync(pro, 'utf8').replace('replicaCount: 3,', "replicaCount: 3,\n        tolerations: [{ key: 'dedicated', operator: 'Exists' }],"));
+    const listed = runCli(['explain', 'pro', 'helmbasic-production', 'tolerations[0].key'], { cwd: project.root });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(listed.stdout, /^tolerations\[0\]\.key: "dedicated" +environments\/pro\.ts:15 \(release helmbasic-production\)$/m);
     const unset = runCli(['explain', 'pro', 'helmbasic-production', 'image.pullPolicy'], { cwd: project.root });
     assert.equal(unset.stdout, `image.pullPolicy: (not set: the chart's default, "IfNotPresent", common/charts/helmbasics/values.schema.json)\n`);
   });

@@ -58,6 +58,12 @@ function isMapping(v: unknown): v is Record<string, HelmValue> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** The value under a key of a mapping, or an index of a list. */
+function child(node: HelmValue | undefined, key: string): HelmValue | undefined {
+  if (Array.isArray(node)) return /^\d+$/.test(key) && Number(key) < node.length ? (node as HelmValue[])[Number(key)] : undefined;
+  return isMapping(node) && Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+}
+
 export function explain(options: ExplainOptions): ExplainedValue[] {
   const project = openProject(options);
   const { dir, display } = project.environments;
@@ -89,7 +95,7 @@ export function explain(options: ExplainOptions): ExplainedValue[] {
     else leaves.push(at);
   };
   let node: HelmValue | undefined = final;
-  for (const key of base) node = isMapping(node) && Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+  for (const key of base) node = child(node, key);
   if (node === undefined) leaves.push(base);
   else collect(node, base);
 
@@ -103,9 +109,12 @@ export function explain(options: ExplainOptions): ExplainedValue[] {
   const shown = (file: string) => path.relative(project.root, file).split(path.sep).join('/');
 
   return leaves.map((leaf) => {
-    const text = leaf.reduce<string>((t, k) => fieldPath(t, k), '');
     let value: HelmValue | undefined = final;
-    for (const key of leaf) value = isMapping(value) && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+    let text = '';
+    for (const key of leaf) {
+      text = fieldPath(text, Array.isArray(value) ? Number(key) : key);
+      value = child(value, key);
+    }
     const i = layerOf(layers, leaf);
     if (i < 0) {
       const chartDefault = release.imported === undefined ? undefined : schemaDefault(release.imported.schema, leaf);

@@ -136,7 +136,13 @@ function walk(t: typeof TS, start: TS.Node | undefined, path: DefinitionPath): {
   const walked: string[] = [];
   for (const step of path) {
     node = unwrap(t, node);
-    if (typeof step === 'string') {
+    if (typeof step === 'string' && /^\d+$/.test(step) && t.isArrayLiteralExpression(node)) {
+      // An index into a list written as an array literal.
+      walked.push(`[${step}]`);
+      const element: TS.Node | undefined = node.elements[Number(step)];
+      if (element === undefined || t.isSpreadElement(element)) return { reason: `${walked.join('.')} is not written in the file` };
+      node = element;
+    } else if (typeof step === 'string') {
       walked.push(step);
       if (!t.isObjectLiteralExpression(node)) return { reason: `${walked.slice(0, -1).join('.') || 'the definition'} is not written as an object literal here` };
       const property = node.properties.find((p) => t.isPropertyAssignment(p) && propertyName(t, p.name) === step) as TS.PropertyAssignment | undefined;

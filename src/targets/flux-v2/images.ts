@@ -2,10 +2,10 @@
  * Image automation for Flux v2, from the same `flux` settings as Flux v1's
  * annotations (`targets/flux-v1/automation.ts` finds the containers):
  *
- * - one ImageRepository per image an automated release runs, and one
- *   ImagePolicy per container, both in the namespace Flux runs in (the
- *   ImageUpdateAutomation only reads policies of its own namespace), named
- *   after the release's namespace and name, so environments never clash;
+ * - one ImageRepository per image, shared by every environment running it
+ *   (named after the image), and one ImagePolicy per container (named after
+ *   the release's namespace, name and container), both in the namespace Flux
+ *   runs in (the ImageUpdateAutomation only reads policies of its own namespace);
  * - the v1 filter becomes the policy: `semver:R` → `policy.semver.range: R`;
  *   `glob:P` → `filterTags.pattern` (P anchored, `*` any text, everything
  *   else literal) and `regex:R` → `filterTags.pattern: R` (unanchored, as v1
@@ -68,7 +68,7 @@ export function containerImages(release: ReleaseDefinition, namespace: string): 
     const policyName = v2Name(namespace, release.name, container);
     const push = (image: string, markers: ContainerImage['markers']) => {
       if (image === '' || markers.length === 0) return;
-      out.push({ container, image, repositoryName: v2Name(namespace, image.replace(/^docker\.io\//, '')), policyName, filter, markers });
+      out.push({ container, image, repositoryName: v2Name(image.replace(/^docker\.io\//, '')), policyName, filter, markers });
     };
     if (paths.repository !== undefined) {
       const repository = at(values, paths.repository);

@@ -1,8 +1,8 @@
 /**
  * The project files of a Flux v2 output folder, assembled from what every
  * environment's files need (`RenderedFile.shared`): `flux/sources.yaml`
- * (each chart source once), `flux/image-automation.yaml` (when a release is
- * automated), and `kustomization.yaml` listing every file of the folder, so a
+ * (each chart source once), `flux/image-automation.yaml` (each image's
+ * ImageRepository once, and the ImageUpdateAutomation, when a release is automated), and `kustomization.yaml` listing every file of the folder, so a
  * Flux Kustomization (or `kubectl kustomize`) can point at it. Pure.
  */
 import { compareCodePoints } from '../../order';

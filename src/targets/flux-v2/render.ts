@@ -6,10 +6,11 @@
  * Layout of the output folder (README, "Flux v2"):
  * - `namespaces/<env>.yaml`: the Namespace, as for v1;
  * - `releases/<env>.yaml`: the HelmReleases (helm.toolkit.fluxcd.io/v2), image policy markers on their value lines;
- * - `images/<env>.yaml`: the ImageRepositories and ImagePolicies of its automated releases (in Flux's namespace);
+ * - `images/<env>.yaml`: the ImagePolicies of its automated releases (in Flux's namespace);
  * - project files, from every environment (`project.ts`): `flux/sources.yaml`
  *   (the GitRepositories and HelmRepositories of the charts),
- *   `flux/image-automation.yaml` (the ImageUpdateAutomation) and `kustomization.yaml`.
+ *   `flux/image-automation.yaml` (an ImageRepository per image, and the
+ *   ImageUpdateAutomation) and `kustomization.yaml`.
  */
 import { App, Chart } from 'cdk8s';
 import { compareCodePoints } from '../../order';
@@ -79,16 +80,14 @@ export function renderEnvironmentsV2(environments: readonly ValidEnvironment[], 
         const meta = { namespace: settings.fluxNamespace };
         const repository = { apiVersion: 'image.toolkit.fluxcd.io/v1', kind: 'ImageRepository', metadata: { name: image.repositoryName, ...meta }, spec: { image: image.image, interval: INTERVALS.imageRepository } };
         const policy = { apiVersion: 'image.toolkit.fluxcd.io/v1', kind: 'ImagePolicy', metadata: { name: image.policyName, ...meta }, spec: policySpec(image.filter, image.repositoryName) };
-        imageDocuments.set(`ImageRepository/${image.repositoryName}`, toYamlDocument(checked(repository as JsonValue, validators.imageRepository, env.file, `${field}.flux`, problems), keyOrderV2));
-        imageDocuments.set(`ImagePolicy/${image.policyName}`, toYamlDocument(checked(policy as JsonValue, validators.imagePolicy, env.file, `${field}.flux`, problems), keyOrderV2));
+        share(PROJECT_FILES.imageAutomation, repository, validators.imageRepository, `${field}.flux`);
+        imageDocuments.set(image.policyName, toYamlDocument(checked(policy as JsonValue, validators.imagePolicy, env.file, `${field}.flux`, problems), keyOrderV2));
         if (settings.gitops !== undefined) share(PROJECT_FILES.imageAutomation, imageUpdateAutomation(settings), validators.imageUpdateAutomation, `${field}.flux`);
       }
     });
     files.push({ path: paths.releases, environment: env.name, text: generatedFileText(env.file, documents), shared });
     if (imageDocuments.size > 0) {
-      // Repositories first (policies refer to them), then policies, each by name.
-      const rank = (key: string) => (key.startsWith('ImageRepository/') ? 0 : 1);
-      const ordered = [...imageDocuments].sort(([a], [b]) => rank(a) - rank(b) || compareCodePoints(a, b));
+      const ordered = [...imageDocuments].sort(([a], [b]) => compareCodePoints(a, b));
       files.push({ path: paths.images, environment: env.name, text: generatedFileText(env.file, ordered.map(([, d]) => d)) });
     }
   }
