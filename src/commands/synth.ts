@@ -171,7 +171,9 @@ export interface ValidateReport {
 /** Everything synth checks, writing nothing (and not using the cache). Throws an InputError on bad input. */
 export function validate(options: ProjectOptions & { readonly threads?: number } = {}): ValidateReport {
   const synthesis = synthesize(openProject(options), { threads: options.threads ?? defaultThreads() });
-  return { environments: synthesis.environments.length, objects: synthesis.environments.reduce((n, e) => n + e.objects, 0) };
+  // Flux v2's project files hold objects too (kustomization.yaml is none).
+  const shared = synthesis.files.filter((f) => f.environment === '' && f.path.startsWith('flux/')).reduce((n, f) => n + (f.text.match(/^---$/gm)?.length ?? 0), 0);
+  return { environments: synthesis.environments.length, objects: synthesis.environments.reduce((n, e) => n + e.objects, shared) };
 }
 
 /** The files in the output folder of rendered releases files that Flux's image automation may rewrite (the only ones it rewrites). */
