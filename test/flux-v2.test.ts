@@ -184,6 +184,7 @@ describe('Flux v2: the seed', () => {
     const again = runCli(['synth', '--flux', 'v2', '--out', out], { cwd: project.root });
     assert.match(again.stdout, /0 written, 12 unchanged, 0 removed/);
     assert.equal(runCli(['check', '--flux', 'v2', '--out', out], { cwd: project.root }).status, 0);
+    assert.equal(runCli(['validate', '--flux', 'v2'], { cwd: project.root }).stdout, '4 environments, 14 objects: valid\n');
   });
 });
 
