@@ -270,6 +270,16 @@ describe('Flux v2: what v1 says that v2 cannot', () => {
     assert.equal(runCli(['validate'], { cwd: project.root }).status, 0);
   });
 
+  it("warns about raw Flux v1 annotations, which it does not write", () => {
+    const project = seedProject();
+    edit(path.join(project.environments, 'pro.ts'), ["ref: 'master',", "ref: 'master',\n      annotations: { 'fluxcd.io/locked': 'true' },"]);
+    const out = path.join(tempDir(), 'fleet');
+    const result = runCli(['synth', '--flux', 'v2', '--out', out], { cwd: project.root });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^helmflux: warning: environments\/pro\.ts: releases\[0\] \(helmbasic-production\): annotations fluxcd\.io\/locked are Flux v1's and are not written for Flux v2/m);
+    assert.equal(objects(out).get('releases/pro.yaml')![0].metadata.annotations, undefined);
+  });
+
   it('maps valuesFrom, chart files, timeouts, rollback, tests, a lock, ignore and targetNamespace', () => {
     const project = seedProject();
     edit(

@@ -33,6 +33,10 @@ export function checkV2(release: ReleaseDefinition, at: string, namespace: strin
   if (chart.secretRef?.namespace !== undefined && chart.secretRef.namespace !== settings.fluxNamespace) {
     warn(`${where}: chart.secretRef: the HelmRepository lives in "${settings.fluxNamespace}", so its Secret must be there too, not in "${chart.secretRef.namespace}"`);
   }
+  const v1Annotations = Object.keys(release.annotations ?? {}).filter((k) => /^((filter|tag|repository|registry)\.)?fluxcd\.io\//.test(k));
+  if (v1Annotations.length > 0) {
+    warn(`${where}: annotations ${v1Annotations.join(', ')} are Flux v1's and are not written for Flux v2: give image automation as flux settings (flux.automated, flux.containers)`);
+  }
   if (release.test?.cleanup === false) warn(`${where}: test.cleanup has no Flux v2 counterpart: the helm-controller keeps test pods`);
   if (release.flux?.locked && (release.flux.lockedMessage !== undefined || release.flux.lockedUser !== undefined)) {
     warn(`${where}: flux.lockedMessage and lockedUser have no Flux v2 counterpart: the lock becomes spec.suspend, without a message`);
