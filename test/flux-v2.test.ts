@@ -183,6 +183,8 @@ describe('Flux v2: the seed', () => {
     assert.equal(runCli(['synth', '--flux', 'v2', '--out', out], { cwd: project.root }).status, 0);
     const again = runCli(['synth', '--flux', 'v2', '--out', out], { cwd: project.root });
     assert.match(again.stdout, /0 written, 12 unchanged, 0 removed/);
+    // Every environment came from the synth cache: its warnings are said again.
+    assert.match(again.stderr, /^helmflux: warning: environments\/dev\.ts: .*"glob:v\*" becomes an alphabetical ImagePolicy/m);
     assert.equal(runCli(['check', '--flux', 'v2', '--out', out], { cwd: project.root }).status, 0);
     assert.equal(runCli(['validate', '--flux', 'v2'], { cwd: project.root }).stdout, '4 environments, 14 objects: valid\n');
   });

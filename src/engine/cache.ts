@@ -34,6 +34,8 @@ export interface CacheEntry {
   readonly namespace: string;
   /** The rendered files. */
   readonly files: readonly RenderedFile[];
+  /** What rendering warned about, said again when the entry is reused. */
+  readonly warnings?: readonly string[];
 }
 
 interface CacheFile {

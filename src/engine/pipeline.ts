@@ -80,6 +80,8 @@ export interface EnvironmentSummary {
   readonly source?: SourceInfo;
   /** The cache entry it was reused from, instead of being run. */
   readonly reused?: CacheEntry;
+  /** What rendering it warned about (Flux v2: v1 settings dropped or approximated); kept in the cache with its files. */
+  readonly warnings?: readonly string[];
 }
 
 /** What one slice of environment files came to. Plain data: it crosses threads. */
@@ -87,8 +89,6 @@ export interface SliceResult {
   readonly environments: EnvironmentSummary[];
   readonly files: RenderedFile[];
   readonly problems: Problem[];
-  /** What is valid but changes meaning (Flux v2: v1 settings it drops or approximates), for the environments rendered (not reused). */
-  readonly warnings: string[];
 }
 
 export interface SliceOptions {
@@ -107,9 +107,10 @@ export function runSlice(options: SliceOptions): SliceResult {
   const environments = checked.valid.map((e): EnvironmentSummary => {
     const files = byEnvironment.get(e.name) ?? [];
     const namespace = e.definition.namespace.name;
-    return { name: e.name, file: e.file, namespace, objects: countObjects(files), source: e.source?.cacheable ? e.source : undefined };
+    const warnings = rendered.warnings.filter((w) => w.startsWith(`${e.file}: `));
+    return { name: e.name, file: e.file, namespace, objects: countObjects(files), source: e.source?.cacheable ? e.source : undefined, ...(warnings.length > 0 ? { warnings } : {}) };
   });
-  return { environments, files: rendered.files, problems: [...loaded.problems, ...checked.problems, ...rendered.problems], warnings: rendered.warnings };
+  return { environments, files: rendered.files, problems: [...loaded.problems, ...checked.problems, ...rendered.problems] };
 }
 
 function countObjects(files: readonly RenderedFile[]): number {
@@ -122,7 +123,7 @@ export interface Synthesis {
   readonly environments: EnvironmentSummary[];
   /** In environment order; each environment's files in their own order; then the project files (Flux v2). */
   readonly files: RenderedFile[];
-  /** Warnings of the environments rendered in this run. */
+  /** What the environments' rendering warned about (from the cache too), in environment order. */
   readonly warnings: string[];
 }
 
@@ -156,10 +157,10 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
       namespace: entry.namespace,
       objects: countObjects(entry.files),
       reused: entry,
+      ...(entry.warnings ? { warnings: entry.warnings } : {}),
     })),
     files: [...reused.values()].flatMap((entry) => entry.files),
     problems: [],
-    warnings: [],
   });
   const environments = results.flatMap((r) => r.environments).sort((a, b) => compareCodePoints(a.name, b.name));
   const problems = [
@@ -169,7 +170,7 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
   if (problems.length > 0) throw new InputError(problems.sort((a, b) => compareCodePoints(a.file, b.file)));
   // A stable sort: each environment's files keep their own order.
   const files = results.flatMap((r) => r.files).sort((a, b) => compareCodePoints(a.environment, b.environment));
-  const warnings = results.flatMap((r) => r.warnings);
+  const warnings = environments.flatMap((e) => e.warnings ?? []);
   if (settings.flux !== 'v2') return { environments, files, warnings };
   // Flux v2: the project files, from every environment's needs (environment '', after the environments' files).
   const { projectFilesV2 } = require('../targets/flux-v2/project') as typeof import('../targets/flux-v2/project');
@@ -185,7 +186,7 @@ export function cacheEntries(synthesis: Synthesis): Map<string, CacheEntry> {
   for (const env of synthesis.environments) {
     if (env.reused) entries.set(env.name, env.reused);
     else if (env.source) {
-      entries.set(env.name, { source: env.source.hash, deps: env.source.deps, namespace: env.namespace, files: files.get(env.name) ?? [] });
+      entries.set(env.name, { source: env.source.hash, deps: env.source.deps, namespace: env.namespace, files: files.get(env.name) ?? [], ...(env.warnings ? { warnings: env.warnings } : {}) });
     }
   }
   return entries;

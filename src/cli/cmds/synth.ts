@@ -40,7 +40,8 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       .example('$0 synth', 'write every environment to dist/')
       .example('$0 synth --env dev --env stg', 'write only dev and stg')
       .example('$0 synth --out /tmp/preview', 'write a copy somewhere else')
-      .example('$0 synth --watch', 'keep dist/ current while you edit'),
+      .example('$0 synth --watch', 'keep dist/ current while you edit')
+      .example('$0 synth --flux v2 --out /tmp/fleet', 'see the Flux v2 form of the environments, dist/ untouched'),
   handler: (args) => {
     const options = { environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env, cache: args.cache };
     if (args.watch) {
