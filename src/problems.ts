@@ -37,3 +37,13 @@ export function fieldPath(parent: string, key: string | number): string {
   if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) return parent ? `${parent}.${key}` : key;
   return `${parent}[${JSON.stringify(key)}]`;
 }
+
+/** A field path from a JSON pointer into the value at `parent` (an ajv error's `instancePath`): `/a/0/b~1c` -> `a[0]["b/c"]`. */
+export function pointerField(parent: string, pointer: string): string {
+  if (pointer === '') return parent;
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<string>((text, key) => fieldPath(text, /^\d+$/.test(key) ? Number(key) : key), parent);
+}

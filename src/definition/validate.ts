@@ -14,7 +14,7 @@ import { type EnvironmentDefinition, type ReleaseDefinition } from './types';
 import { MAX_VALUES_BYTES, MAX_VALUES_DEPTH } from './normalize';
 import { DNS_LABEL, environmentSchema } from './schema';
 import type { LoadedEnvironment, SourceInfo } from '../load/loader';
-import { fieldPath, Problem } from '../problems';
+import { fieldPath, pointerField, Problem } from '../problems';
 import type { Settings } from './settings';
 import { validators, type SchemaError } from './validators';
 import { key as yamlKey } from '../output/yaml';
@@ -379,8 +379,7 @@ function walkJson(value: unknown, at: string, ancestors: Set<object>, depth: num
 /** Turns an ajv error of the definition schema into a problem with its fix. */
 function schemaProblem(env: LoadedEnvironment, error: SchemaError): Problem {
   const segments = error.instancePath.split('/').slice(1).map(unescapePointer);
-  let field = '';
-  for (const s of segments) field = fieldPath(field, /^\d+$/.test(s) ? Number(s) : s);
+  const field = pointerField('', error.instancePath);
   const node = schemaAt(error.schemaPath);
   const params = error.params as Record<string, unknown>;
   const shown = (f: string) => (f === '' ? '(default export)' : f);

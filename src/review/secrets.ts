@@ -11,8 +11,6 @@
 import { isSecretKey, isSecretKeyPair, NOT_SECRET_ANNOTATION } from '../definition/secret-keys';
 import { fieldPath } from '../problems';
 
-export { isSecretKey, NOT_SECRET_ANNOTATION } from '../definition/secret-keys';
-
 /** How one object's fields are masked. */
 export interface Masking {
   /** A Kubernetes Secret: `data` and `stringData` are secret whole. */

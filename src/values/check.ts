@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { fieldPath } from '../problems';
+import { fieldPath, pointerField } from '../problems';
 import { isSecretKey, isSecretKeyPair } from '../definition/secret-keys';
 import type { HelmValue, HelmValues, ImportedChart, JsonSchema } from '../definition/types';
 import type { Validator } from '../definition/validators';
@@ -88,16 +88,6 @@ function withoutNulls(value: HelmValue): HelmValue {
   return value;
 }
 
-/** The path of an ajv error's instance, as helmflux writes fields. */
-function instanceField(at: string, pointer: string): string {
-  if (pointer === '') return at;
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<string>((text, key) => fieldPath(text, /^\d+$/.test(key) ? Number(key) : key), at);
-}
-
 /** Edit distance with transpositions (`hots` → `host` is 1), case-insensitive, for "Did you mean". */
 function distance(a: string, b: string): number {
   const x = a.toLowerCase();
@@ -142,7 +132,7 @@ export function checkChartValues(values: HelmValues, imported: ImportedChart, at
   for (const error of (validate.errors ?? []) as ErrorObject[]) {
     const problem = describeError(error, imported.name, schemaFile);
     if (problem === undefined) continue;
-    const field = instanceField(at, error.instancePath) + (problem.key === undefined ? '' : fieldPath('', problem.key).replace(/^(?!\[)/, '.'));
+    const field = problem.key === undefined ? pointerField(at, error.instancePath) : fieldPath(pointerField(at, error.instancePath), problem.key);
     if (seen.has(field)) continue;
     seen.add(field);
     add(field, problem.message, problem.fix);

@@ -14,6 +14,11 @@ import { fluxSource } from './sources';
 
 type Add = (field: string, message: string, fix: string) => void;
 
+/** Annotations only Flux v1 reads (`fluxcd.io/*` and the container annotations): never written for v2. */
+export function isFluxV1Annotation(key: string): boolean {
+  return /^((filter|tag|repository|registry)\.)?fluxcd\.io\//.test(key);
+}
+
 export function checkV2(release: ReleaseDefinition, at: string, namespace: string, settings: Settings, add: Add, warn: (message: string) => void): void {
   if (release.helmVersion === 'v2') add(`${at}.helmVersion`, 'is "v2": Flux v2 installs with Helm 3 only', 'Remove helmVersion (or set "v3") once the release runs on Helm 3 (helm 2to3 migrates it).');
   (release.valuesFrom ?? []).forEach((from, i) => {
@@ -33,7 +38,7 @@ export function checkV2(release: ReleaseDefinition, at: string, namespace: strin
   if (chart.secretRef?.namespace !== undefined && chart.secretRef.namespace !== settings.fluxNamespace) {
     warn(`${where}: chart.secretRef: the HelmRepository lives in "${settings.fluxNamespace}", so its Secret must be there too, not in "${chart.secretRef.namespace}"`);
   }
-  const v1Annotations = Object.keys(release.annotations ?? {}).filter((k) => /^((filter|tag|repository|registry)\.)?fluxcd\.io\//.test(k));
+  const v1Annotations = Object.keys(release.annotations ?? {}).filter(isFluxV1Annotation);
   if (v1Annotations.length > 0) {
     warn(`${where}: annotations ${v1Annotations.join(', ')} are Flux v1's and are not written for Flux v2: give image automation as flux settings (flux.automated, flux.containers)`);
   }

@@ -20,6 +20,7 @@ import type { ReleaseDefinition } from '../../definition/types';
 import type { Settings } from '../../definition/settings';
 import { effectiveReleaseName } from '../../definition/validate';
 import { NOT_SECRET_ANNOTATION } from '../../definition/secret-keys';
+import { isFluxV1Annotation } from './compat';
 import { containerImages, marker, type ContainerImage } from './images';
 import { fluxSource, INTERVALS, type FluxSource } from './sources';
 
@@ -44,7 +45,7 @@ export function helmReleaseV2(release: ReleaseDefinition, namespace: string, set
   const source = fluxSource(release.chart, settings.deployKeySecret);
   if ('problem' in source) throw new Error(`unchecked chart source: ${source.problem}`);
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(release.annotations ?? {})) if (!k.startsWith('fluxcd.io/') && !/^(filter|tag|repository|registry)\.fluxcd\.io\//.test(k)) annotations[k] = v;
+  for (const [k, v] of Object.entries(release.annotations ?? {})) if (!isFluxV1Annotation(k)) annotations[k] = v;
   if (release.flux?.ignore) annotations[RECONCILE_ANNOTATION] = 'disabled';
   if (release.notSecret !== undefined && release.notSecret.length > 0) annotations[NOT_SECRET_ANNOTATION] = JSON.stringify(release.notSecret);
 
