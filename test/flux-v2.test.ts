@@ -13,7 +13,7 @@ import { validators } from '../src/definition/validators';
 import { globPattern, policySpec, v2Name } from '../src/targets/flux-v2/images';
 import { fluxGitUrl, fluxSource, gitRefKind } from '../src/targets/flux-v2/sources';
 import { goYamlDecodeFiles, skipGoYaml } from './goyaml';
-import { REPO, runCli, seedProject, snapshotTree, tempDir } from './helpers';
+import { runCli, seedProject, snapshotTree, tempDir } from './helpers';
 
 type Json = Record<string, any>;
 
@@ -368,11 +368,16 @@ describe("Flux v2: no fight with the image-automation-controller", () => {
     fs.writeFileSync(file, text.replace(re, `$1${value}$2`));
   }
 
-  it('keeps a tag the controller committed when the policy takes it; check sees no drift', () => {
+  /** The seed with flux: 'v2' in its settings, synthesized into dist/. */
+  function v2Seed() {
     const project = seedProject();
-    fs.writeFileSync(path.join(project.root, 'helmflux.settings.ts'), fs.readFileSync(path.join(REPO, 'helmflux.settings.ts'), 'utf8').replace("flux: 'v1'", "flux: 'v2'"));
+    edit(path.join(project.root, 'helmflux.settings.ts'), ["flux: 'v1'", "flux: 'v2'"]);
     assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
-    const dev = path.join(project.dist, 'releases', 'dev.yaml');
+    return { project, dev: path.join(project.dist, 'releases', 'dev.yaml') };
+  }
+
+  it('keeps a tag the controller committed when the policy takes it; check sees no drift', () => {
+    const { project, dev } = v2Seed();
     controllerSets(dev, 'develop-helmbasic-develop-chart-image', 'v0.0.2');
     const committed = fs.readFileSync(dev, 'utf8');
     const synth = runCli(['synth'], { cwd: project.root });
@@ -390,10 +395,7 @@ describe("Flux v2: no fight with the image-automation-controller", () => {
   });
 
   it('writes the definition back over a tag the policy refuses', () => {
-    const project = seedProject();
-    fs.writeFileSync(path.join(project.root, 'helmflux.settings.ts'), fs.readFileSync(path.join(REPO, 'helmflux.settings.ts'), 'utf8').replace("flux: 'v1'", "flux: 'v2'"));
-    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
-    const dev = path.join(project.dist, 'releases', 'dev.yaml');
+    const { project, dev } = v2Seed();
     controllerSets(dev, 'develop-helmbasic-develop-chart-image', 'latest');
     const synth = runCli(['synth'], { cwd: project.root });
     assert.match(synth.stdout, /1 written/);
