@@ -40,9 +40,14 @@ describe('helmflux adopt', { skip: skipRuamel() }, () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^adopted environments\/dev\.ts: releases\["helmbasic-develop"\]\.values\.image\.tag: "v0\.0\.1" → "v0\.0\.2"$/m);
     assert.equal(fs.readFileSync(dev, 'utf8'), before.replace("tag: 'v0.0.1'", "tag: 'v0.0.2'"));
+    // The next synth records the adopted tag as the definition's (helmflux.dev/defined-tags), and nothing else.
     const synth = runCli(['synth'], { cwd: project.root });
-    assert.match(synth.stdout, /0 written, 8 unchanged, 0 removed/);
+    assert.match(synth.stdout, /1 written, 7 unchanged, 0 removed/);
     assert.doesNotMatch(synth.stdout, /^kept /m);
+    const release = YAML.parse(fs.readFileSync(path.join(project.dist, 'releases', 'dev.yaml'), 'utf8'));
+    assert.equal(release.spec.values.image.tag, 'v0.0.2');
+    assert.equal(release.metadata.annotations['helmflux.dev/defined-tags'], 'image.tag=v0.0.2');
+    assert.match(runCli(['synth'], { cwd: project.root }).stdout, /0 written, 8 unchanged, 0 removed/);
     assert.equal(typeCheck(project.root).status, 0);
     assert.match(runCli(['adopt'], { cwd: project.root }).stdout, /^nothing to adopt/m);
   });

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
-import { filterMatches, filterProblem } from '../src/targets/flux-v1/automation';
+import { filterMatches, filterProblem } from '../src/images/filters';
 import { environmentSource, REPO, runCli, tempProject, withSeedShared } from './helpers';
 
 const GOPATH = '/usr/share/gocode';

@@ -79,9 +79,12 @@ describe('helmflux diff', () => {
     assert.deepEqual(dev.fields, [{ path: ['spec', 'values', 'ingress', 'annotations'], after: { 'kubernetes.io/ingress.class': 'nginx' } }]);
   });
 
-  it('marks a renamed release as a destructive removal, first, in every format', () => {
+  it('marks a release renamed with its Helm release as a destructive removal, first, in every format', () => {
     const { project, edit, json } = synthesized();
     edit('stg', "name: 'helmbasic-staging',", "name: 'web-staging',");
+    // Renamed alone, it is one change: `renamed` (test/intent.test.ts); with another Helm release, a removal and an addition.
+    assert.deepEqual(json().report.changes.map((c) => [c.change, c.name, c.previousName]), [['renamed', 'web-staging', 'helmbasic-staging']]);
+    edit('stg', "releaseName: 'helmbasic-staging',", "releaseName: 'web-staging',");
     const { report } = json();
     assert.deepEqual(report.changes.map((c) => [c.change, c.name, c.destructive]), [
       ['removed', 'helmbasic-staging', true],

@@ -130,7 +130,8 @@ describe('Flux v2: the seed', () => {
       assert.equal(release.spec.maxHistory, 10);
       assert.deepEqual(release.spec.install, { remediation: { retries: 3 } });
       assert.deepEqual(release.spec.upgrade, { remediation: { retries: 3, remediateLastFailure: true, strategy: 'rollback' } });
-      assert.equal(release.metadata.annotations, undefined, 'no Flux v1 annotations');
+      // No Flux v1 annotations; the automated release records its definition's tag.
+      assert.deepEqual(release.metadata.annotations, name === 'helmbasic-develop' ? { 'helmflux.dev/defined-tags': 'image.tag=v0.0.1' } : undefined);
     }
     assert.deepEqual(files.get('releases/pro.yaml')![0].spec.values, { environment: 'production', ingress: { host: 'mywebserver.pro.kubesandclouds.com' }, replicaCount: 3 });
     assert.equal(files.get('releases/ingress.yaml')![0].spec.values, undefined);
@@ -391,6 +392,9 @@ describe("Flux v2: no fight with the image-automation-controller", () => {
     const adopt = runCli(['adopt'], { cwd: project.root });
     assert.equal(adopt.status, 0, adopt.stderr);
     assert.match(fs.readFileSync(path.join(project.environments, 'dev.ts'), 'utf8'), /tag: 'v0\.0\.2'/);
+    // The next synth records the adopted tag as the definition's; then nothing changes.
+    assert.match(runCli(['synth'], { cwd: project.root }).stdout, /1 written, 11 unchanged/);
+    assert.match(fs.readFileSync(dev, 'utf8'), /helmflux\.dev\/defined-tags: image\.tag=v0\.0\.2\n/);
     assert.match(runCli(['synth'], { cwd: project.root }).stdout, /0 written, 12 unchanged/);
   });
 

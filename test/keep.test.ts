@@ -19,10 +19,12 @@ describe('keeping what Flux\'s image automation commits', { skip: skipRuamel() }
     assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
     const file = path.join(project.dist, 'releases', 'dev.yaml');
     fluxV1Rewrite(file, 'helmbasic-develop', 'fontanillamiguel/apache', 'v0.0.2');
-    // What Flux committed is the seed repository's own auto-release commit, plus helmflux's helmVersion.
+    // What Flux committed is the seed repository's own auto-release commit, plus helmflux's helmVersion and its record of the definition's tag, which Flux's rewrite leaves alone.
     const committed = releaseOf(file);
     const reference = YAML.parse(fs.readFileSync(path.join(REFERENCE, '..', 'flux-v1-auto-release', 'releases', 'dev.yaml'), 'utf8'));
     delete committed.spec.helmVersion;
+    assert.equal(committed.metadata.annotations['helmflux.dev/defined-tags'], 'image.tag=v0.0.1');
+    delete committed.metadata.annotations['helmflux.dev/defined-tags'];
     assert.deepEqual(committed, reference);
 
     const check = runCli(['check'], { cwd: project.root });

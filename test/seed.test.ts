@@ -28,6 +28,9 @@ function withoutExtras(object: Record<string, any>): Record<string, any> {
     // The post's image automation, as its later auto-release commit shows it.
     assert.equal(copy.metadata.annotations['filter.fluxcd.io/chart-image'], 'glob:v*');
     assert.deepEqual(copy.spec.values.image, { repository: 'fontanillamiguel/apache', tag: 'v0.0.1' });
+    // The record of the definition's tags (src/images/intent.ts).
+    assert.equal(copy.metadata.annotations['helmflux.dev/defined-tags'], 'image.tag=v0.0.1');
+    delete copy.metadata.annotations['helmflux.dev/defined-tags'];
     delete copy.metadata.annotations['filter.fluxcd.io/chart-image'];
     delete copy.spec.values.image;
   }
@@ -53,6 +56,7 @@ describe('the seed environments', () => {
     const autoRelease = parseAll(fs.readFileSync(path.join(REFERENCE, '..', 'flux-v1-auto-release', 'releases', 'dev.yaml'), 'utf8'));
     const dev = parseAll(files.get('releases/dev.yaml')!) as Record<string, any>[];
     delete dev[0].spec.helmVersion;
+    delete dev[0].metadata.annotations['helmflux.dev/defined-tags'];
     dev[0].spec.values.image.tag = 'v0.0.2';
     assert.deepEqual(dev, autoRelease);
   });

@@ -1,12 +1,15 @@
 /**
  * `helmflux adopt` as a library function: writes the tags Flux's image
- * automation committed into dist/ (the ones synth keeps) back into the
- * environment files, editing only those string literals. All or nothing:
- * when one cannot be edited safely, nothing is written and the problem says
- * the exact change to make by hand.
+ * automation committed into the output folder (the ones synth keeps: Flux
+ * v1's commits, or the image-automation-controller's at the `$imagepolicy`
+ * markers under Flux v2) back into the environment files, editing only those
+ * string literals. All or nothing: when one cannot be edited safely, or an
+ * edited file would not parse, validate or say the tag, nothing is written
+ * and the problem says the exact change to make by hand.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkEdit, type Intended } from '../edit/commit';
 import { applyEdits, findLiteral, type DefinitionPath } from '../edit/literals';
 import { openProject } from '../engine/pipeline';
 import { writeAtomically } from '../output/writer';
@@ -23,10 +26,10 @@ export interface Adopted {
 }
 
 /** Writes the kept tags into the environment files; returns what it changed. Throws an InputError (writing nothing) when it cannot. */
-export function adopt(options: Pick<SynthOptions, 'environmentsDir' | 'cwd' | 'outDir' | 'environments'> = {}): Adopted[] {
+export function adopt(options: Pick<SynthOptions, 'environmentsDir' | 'cwd' | 'outDir' | 'environments' | 'flux'> = {}): Adopted[] {
   const report = check({ ...options, cache: true });
   const project = openProject(options);
-  const byFile = new Map<string, { edits: { start: number; end: number; text: string }[]; adopted: Adopted[] }>();
+  const byFile = new Map<string, { file: string; edits: { start: number; end: number; text: string }[]; adopted: Adopted[]; intended: Intended[] }>();
   const problems: Problem[] = [];
   for (const k of report.kept) {
     const definitionPath: DefinitionPath = ['releases', { release: k.name }, ...k.path.slice(1)];
@@ -43,12 +46,16 @@ export function adopt(options: Pick<SynthOptions, 'environmentsDir' | 'cwd' | 'o
       });
       continue;
     }
-    const entry = byFile.get(full) ?? { edits: [], adopted: [] };
+    const entry = byFile.get(full) ?? { file: k.source, edits: [], adopted: [], intended: [] };
     entry.edits.push(target);
     entry.adopted.push({ file: k.source, field, from: k.defined, to: k.value });
+    entry.intended.push({ release: k.name, path: k.path.slice(1), value: k.value, field });
     byFile.set(full, entry);
   }
   if (problems.length > 0) throw new InputError(problems);
-  for (const [file, { edits }] of byFile) writeAtomically(file, applyEdits(fs.readFileSync(file, 'utf8'), edits));
-  return [...byFile.values()].flatMap((e) => e.adopted);
+  // Every file checked before any is written: all or nothing.
+  const edited = [...byFile].map(([full, entry]) => ({ full, entry, after: applyEdits(fs.readFileSync(full, 'utf8'), entry.edits) }));
+  for (const { full, entry, after } of edited) checkEdit(project, entry.file, full, after, entry.intended);
+  for (const { full, after } of edited) writeAtomically(full, after);
+  return edited.flatMap((e) => e.entry.adopted);
 }

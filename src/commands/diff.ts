@@ -16,7 +16,7 @@ import { environmentOfPath, isGeneratedPath, isManifestName } from '../output/la
 import { manifestFiles } from '../output/writer';
 import { InputError } from '../problems';
 import { review, type Review } from '../review/diff';
-import type { KeptValue } from '../targets/flux-v1/keep';
+import type { KeptValue, TagChange } from '../images/intent';
 import { targetOf } from '../targets/target';
 
 export interface DiffOptions extends ProjectOptions {
@@ -39,6 +39,8 @@ export interface DiffReport {
   readonly review: Review;
   /** Tags Flux's image automation committed into dist/, which synth keeps (so they are no difference). */
   readonly kept: readonly KeptValue[];
+  /** Tags dist/ holds that synth replaces with the definition's (the user's edit, or refused by the filter), and what Flux does next. */
+  readonly changed: readonly TagChange[];
   /** The output folder as shown to the user. */
   readonly outDir: string;
   /** What was compared against: `dist/ on disk` or `dist/ at <ref>`. */
@@ -59,7 +61,7 @@ export function diff(options: DiffOptions = {}): DiffReport {
   // Tags Flux's image automation committed into dist/ (on disk) stay, as synth keeps them.
   const target = targetOf(project.settings.settings);
   const automated = new Map([...onDisk].filter(([file, text]) => target.rewritable(file, text)));
-  const { files: rendered, kept } = target.keep(synthesis.files, automated);
+  const { files: rendered, kept, changed } = target.keep(synthesis.files, automated);
   const after = new Map<string, string>();
   for (const file of rendered) after.set(file.path, file.text);
   for (const [file, text] of onDisk) if (!isGeneratedPath(file)) after.set(file, text);
@@ -67,6 +69,7 @@ export function diff(options: DiffOptions = {}): DiffReport {
   const pick = (files: ReadonlyMap<string, string>) => new Map([...files].filter(([file]) => inScope(file)));
   return {
     kept: kept.filter((k) => inScope(k.file)),
+    changed: changed.filter((c) => inScope(c.file)),
     review: review(pick(before), pick(after), target.effects),
     outDir: outDisplay,
     against: options.base === undefined ? `${outDisplay}/ on disk` : `${outDisplay}/ at ${options.base}`,

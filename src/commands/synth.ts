@@ -7,14 +7,15 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { SynthCache } from '../engine/cache';
 import { cacheEntries, openProject, selectEnvironments, synthesize, type Project, type Synthesis } from '../engine/pipeline';
-import { InputError } from '../problems';
+import { InputError, type Problem } from '../problems';
 import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from '../load/project';
 import { LEGACY_RECORD_FILE } from '../output/layout';
 import { applyPlan, planWrite } from '../output/writer';
 import { review, type Review } from '../review/diff';
+import type { UnreadableFile } from '../review/manifests';
 import { automationWarnings } from '../targets/flux-v1/automation';
-import type { KeptValue } from '../targets/flux-v1/keep';
-import { targetOf } from '../targets/target';
+import type { KeepResult, KeptValue, TagChange } from '../images/intent';
+import { targetOf, type Target } from '../targets/target';
 import type { RenderedFile } from '../output/layout';
 
 export interface SynthOptions extends ProjectOptions {
@@ -63,6 +64,8 @@ export interface SynthReport {
   readonly inputFolders: readonly string[];
   /** Tags Flux's image automation committed into the output folder, kept instead of the definition's. */
   readonly kept: readonly KeptValue[];
+  /** Tags the output folder held that the definition's replaced (the user's edit, or refused by the filter), with what Flux does next. */
+  readonly changed: readonly TagChange[];
   /** What is valid but probably not meant (a filter on a release that is not automated). */
   readonly warnings: readonly string[];
 }
@@ -81,15 +84,53 @@ function prepareWrite(options: SynthOptions) {
   const rendered = synthesis.files.filter((f) => scope === undefined || f.environment === '' || scope.has(f.environment));
   // Tags Flux's image automation committed into dist/ stay (targets/flux-v1/keep.ts, targets/flux-v2/keep.ts).
   const target = targetOf(project.settings.settings);
-  const { files, kept } = target.keep(rendered, readAutomatedFiles(out.dir, rendered, target.rewritable));
+  const committed = readAutomatedFiles(out.dir, rendered, target.rewritable);
+  const { files, kept, changed, unreadable } = target.keep(rendered, committed);
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
-  return { project, out, cache, synthesis, scope, files, plan, kept, warnings: [...synthesis.warnings, ...automationWarnings(files)] };
+  // A committed file of automated releases that cannot be read may hold tags Flux committed: synth must not write over it.
+  const unreadableProblems = unreadable.map((u) => unreadableProblem(u, out.display, target, rendered.find((f) => f.path === u.file)!));
+  return { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings: [...synthesis.warnings, ...automationWarnings(files)] };
+}
+
+/**
+ * Why synth will not rewrite a committed file of automated releases that does
+ * not parse, and what to resolve: for a merge left unresolved, the tag synth
+ * would write from each side, for each container, and the one to keep. Both
+ * sides changed the tag line, so when one of them is the definition's, its
+ * branch changed the definition (a bump, rollback or promotion) while Flux
+ * committed on the other: the definition's wins, as it does in synth.
+ */
+function unreadableProblem(u: KeepResult['unreadable'][number], outDir: string, target: Target, rendered: RenderedFile): Problem {
+  const file = `${outDir}/${u.file}`;
+  const restore = `Resolve it by hand, or restore the file (\`git checkout HEAD -- ${file}\`), then run synth again; synth will not rewrite it, since that could drop a tag Flux committed and roll the cluster back.`;
+  if (u.sides === undefined) return { file, field: `line ${u.line}`, message: u.reason, fix: restore };
+  // The tags a side would keep (the definition's tag for every other container).
+  const kept = (text: string) => {
+    const result = target.keep([rendered], new Map([[u.file, text]]));
+    return new Map(result.kept.map((k) => [`${k.namespace}/${k.name} (${k.container})`, { tag: k.kept, defined: String(k.defined) }]));
+  };
+  const ours = kept(u.sides.ours);
+  const theirs = kept(u.sides.theirs);
+  const advice: string[] = [];
+  for (const where of [...new Set([...ours.keys(), ...theirs.keys()])].sort()) {
+    const defined = (ours.get(where) ?? theirs.get(where))!.defined;
+    const [a, b] = [ours.get(where)?.tag ?? defined, theirs.get(where)?.tag ?? defined];
+    const keep = a === b || a === defined ? a : b === defined ? b : undefined;
+    advice.push(
+      keep === undefined
+        ? `${where}: one side holds ${JSON.stringify(a)}, the other ${JSON.stringify(b)}, both Flux's commits; keep the one you mean to run`
+        : `${where}: keep tag ${JSON.stringify(keep)}${keep === defined ? " (the definition's; the other side's was Flux's commit against an older definition)" : " (Flux's commit)"}`,
+    );
+  }
+  const which = advice.length > 0 ? ` For the image tags: ${advice.join('; ')}.` : '';
+  return { file, field: `line ${u.line}`, message: u.reason, fix: `Resolve the conflict and run synth again; synth will not rewrite the file while it cannot read what Flux committed there.${which}` };
 }
 
 /** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */
 export function synth(options: SynthOptions = {}): SynthReport {
-  const { project, out, cache, synthesis, scope, files, plan, kept, warnings } = prepareWrite(options);
+  const { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings } = prepareWrite(options);
+  if (unreadableProblems.length > 0) throw new InputError(unreadableProblems);
   applyPlan(plan, options.log ?? (() => {}));
   cache?.save(cacheEntries(synthesis));
   return {
@@ -100,6 +141,7 @@ export function synth(options: SynthOptions = {}): SynthReport {
     unchanged: plan.unchanged,
     strays: plan.strays,
     kept,
+    changed,
     warnings,
     outDir: out.display,
     inputFolders: inputFolders(project, synthesis),
@@ -120,6 +162,10 @@ export interface CheckReport {
   readonly reformatted: readonly string[];
   /** Tags Flux's image automation committed, which synth keeps: not drift. */
   readonly kept: readonly KeptValue[];
+  /** Tags the output folder holds that synth replaces with the definition's (drift: their files are stale). */
+  readonly changed: readonly TagChange[];
+  /** Files in the output folder that do not parse (git conflict markers, broken YAML), with the line: drift, and synth refuses to rewrite one of automated releases. */
+  readonly unreadable: readonly UnreadableFile[];
   /** Files synth would remove (stale generated files, the legacy record). */
   readonly removed: readonly string[];
   /** YAML or JSON files helmflux did not generate, which Flux would apply too. */
@@ -137,7 +183,7 @@ export interface CheckReport {
  * writing nothing: a CI step's drift check. Throws an InputError on bad input.
  */
 export function check(options: SynthOptions = {}): CheckReport {
-  const { project, out, plan, kept } = prepareWrite(options);
+  const { project, out, plan, kept, changed } = prepareWrite(options);
   const written = plan.writes.map((f) => f.path);
   const removed = [...plan.removals, ...(plan.legacyRecord ? [LEGACY_RECORD_FILE] : [])];
   // The objects and fields behind each file: the files on disk against what synth writes.
@@ -151,15 +197,19 @@ export function check(options: SynthOptions = {}): CheckReport {
   // A file whose objects are what synth writes, in another layout (Flux's rewrite): formatting, not drift.
   const reformatted = changes.reformatted.filter((f) => onDisk.has(f));
   const stale = written.filter((f) => !reformatted.includes(f));
+  // A file on disk that does not parse (a merge left conflict markers): Flux cannot apply it.
+  const unreadable = changes.unreadable.filter((u) => onDisk.has(u.file) && onDisk.get(u.file) !== rendered.get(u.file));
   return {
     stale,
     reformatted,
     removed,
     strays: plan.strays,
+    unreadable,
     outDir: out.display,
     upToDate: stale.length + removed.length + plan.strays.length === 0,
     review: changes,
     kept,
+    changed,
   };
 }
 

@@ -9,7 +9,8 @@
  *   release name the operator derives, uniqueness across files, and values
  *   that are not JSON data.
  */
-import { automationAnnotations, CHART_IMAGE, filterProblem, valuesContainers } from '../targets/flux-v1/automation';
+import { automationAnnotations, CHART_IMAGE, valuesContainers } from '../images/containers';
+import { filterProblem } from '../images/filters';
 import { type EnvironmentDefinition, type ReleaseDefinition } from './types';
 import { MAX_VALUES_BYTES, MAX_VALUES_DEPTH } from './normalize';
 import { DNS_LABEL, environmentSchema } from './schema';

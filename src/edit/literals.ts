@@ -52,7 +52,7 @@ export function insertProperty(source: string, fileName: string, path: Definitio
   if (!t.isObjectLiteralExpression(object)) return { reason: `${found.walked || 'the definition'} is not written as an object literal` };
   if (object.properties.some((p) => p.name !== undefined && propertyName(t, p.name as TS.PropertyName) === key)) return undefined;
   const quote = source.slice(object.getStart(), object.getEnd()).includes('"') && !source.slice(object.getStart(), object.getEnd()).includes("'") ? '"' : "'";
-  const name = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : quoted(key, quote);
+  const name = keyText(key, quote);
   const entry = `${name}: ${valueText}`;
   const last = object.properties[object.properties.length - 1];
   if (last === undefined) return { start: object.getStart(), end: object.getEnd(), text: `{ ${entry} }` };
@@ -67,6 +67,11 @@ export function insertProperty(source: string, fileName: string, path: Definitio
   const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
   const at = trailingComma ? source.indexOf(',', afterLast) + 1 : afterLast;
   return { start: at, end: at, text: `${trailingComma ? '' : ','}\n${indent}${entry}${trailingComma ? ',' : ''}` };
+}
+
+/** An object literal's key: bare when it is an identifier, else a string literal (`'web-app'`). */
+export function keyText(key: string, quote: "'" | '"' = "'"): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : quoted(key, quote);
 }
 
 /** A string as a TypeScript literal in the file's quote style. */

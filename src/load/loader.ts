@@ -55,6 +55,12 @@ export interface LoadOptions {
   readonly fileNames?: readonly string[];
   /** The project's settings, which environment files import as `settings`. */
   readonly settings: Settings;
+  /**
+   * Texts to load instead of what is on disk, by absolute file name: an edit
+   * checked before it replaces the file (`adopt`, `promote`).
+   * @default - every file as it is on disk
+   */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 /** The environment file names (`dev.ts`, ...) of a folder, in code point order. */
@@ -117,7 +123,7 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
     fileName,
     file: `${options.displayDir}/${fileName}`,
     filename: path.join(options.dir, fileName),
-    run: new ModuleRun(helmfluxModule(options.settings), display),
+    run: new ModuleRun(helmfluxModule(options.settings), display, options.sources),
   }));
   // Reading the definition runs under the guard too: a getter is environment code.
   const outcomes = new LoadGuard().runAll(runs, ({ run, filename, file }) => guardedRead(run, filename, file));
@@ -292,10 +298,12 @@ export class ModuleRun {
   /**
    * @param helmflux what `import ... from 'helmflux'` gives the files of this run
    * @param display how a file is named in messages
+   * @param sources texts to run instead of the files on disk, by absolute file name
    */
   public constructor(
     private readonly helmflux: unknown,
     private readonly display: (file: string) => string,
+    private readonly sources?: ReadonlyMap<string, string>,
   ) {}
 
   /** What an error thrown while this run loaded says, in one line, with the file and line it came from. */
@@ -307,7 +315,8 @@ export class ModuleRun {
   public load(filename: string): unknown {
     const cached = this.modules.get(filename);
     if (cached) return cached.exports;
-    const source = fs.readFileSync(filename);
+    const given = this.sources?.get(filename);
+    const source = given === undefined ? fs.readFileSync(filename) : Buffer.from(given, 'utf8');
     this.hashes.set(filename, hashBytes(source));
     const mod = { exports: {} as unknown, filename, loaded: false };
     this.modules.set(filename, mod);

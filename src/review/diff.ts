@@ -10,6 +10,7 @@
  */
 import { environmentOfPath, isGeneratedPath } from '../output/layout';
 import { compareCodePoints } from '../order';
+import { helmReleaseOf } from './helm-release';
 import { readManifests, type ManifestObject, type UnreadableFile } from './manifests';
 import { isSecretPair, isSecretPath, maskingOf, maskSecrets, type Masking } from './secrets';
 
@@ -24,7 +25,7 @@ export interface FieldChange {
   readonly masked?: 'set' | 'changed' | 'removed';
 }
 
-export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved' | 'migrated';
+export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved' | 'migrated' | 'renamed';
 
 /**
  * Objects that are one object across a switch of Flux: a v1 HelmRelease and
@@ -43,6 +44,8 @@ export interface Change {
   readonly file: string;
   /** For `moved` (and a changed object that also moved): the file it was in. */
   readonly previousFile?: string;
+  /** For `renamed`: the object's name before (a HelmRelease renamed while the Helm release it manages stays). */
+  readonly previousName?: string;
   readonly apiVersion: string;
   readonly kind: string;
   readonly namespace: string;
@@ -107,6 +110,17 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
     }
   }
 
+  // A HelmRelease renamed while the Helm release it manages stays: one change, not a removal and an addition.
+  for (const object of now.objects) {
+    if (object.kind !== 'HelmRelease' || oldById.has(object.identity) || predecessor.has(object)) continue;
+    const manages = helmReleaseKey(object);
+    const previous = old.objects.find((o) => o.kind === 'HelmRelease' && o.apiVersion === object.apiVersion && o.namespace === object.namespace && !newById.has(o.identity) && !paired.has(o) && helmReleaseKey(o) === manages);
+    if (previous !== undefined) {
+      predecessor.set(object, previous);
+      paired.add(previous);
+    }
+  }
+
   const changes: Change[] = [];
   const touched = new Set<string>();
   const add = (change: Omit<Change, 'destructive' | 'reason'>) => {
@@ -121,6 +135,12 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
       const before = predecessor.get(object);
       if (before === undefined) {
         add({ ...common, change: 'added', fields: [], after: object });
+        continue;
+      }
+      if (before.apiVersion === object.apiVersion) {
+        const fields: FieldChange[] = [];
+        diffValues(withName(before.data, object.name), object.data, [], fields, maskingOf(before.data, object.data));
+        add({ ...common, ...(before.file !== object.file ? { previousFile: before.file } : {}), previousName: before.name, change: 'renamed', fields, before, after: object });
         continue;
       }
       // A migration: what the release runs with, compared (the rest of the spec is another API's).
@@ -168,8 +188,22 @@ export function review(before: ReadonlyMap<string, string>, after: ReadonlyMap<s
   const addedFiles = [...after.keys()].filter((f) => !before.has(f)).sort(compareCodePoints);
   const removedFiles = [...before.keys()].filter((f) => !after.has(f)).sort(compareCodePoints);
   // A kustomization.yaml holds no objects: a change of it is never mere layout.
-  const reformatted = [...newFiles.keys()].filter((f) => oldFiles.has(f) && !touched.has(f) && !/(^|\/)kustomization\.yaml$/.test(f)).sort(compareCodePoints);
+  // An unreadable file is never mere layout either: what it holds is unknown.
+  const reformatted = [...newFiles.keys()]
+    .filter((f) => oldFiles.has(f) && !touched.has(f) && !unreadableFiles.has(f) && !/(^|\/)kustomization\.yaml$/.test(f))
+    .sort(compareCodePoints);
   return { changes, addedFiles, removedFiles, reformatted, unreadable: [...old.unreadable, ...now.unreadable] };
+}
+
+/** The Helm release a HelmRelease object manages: its storage namespace and release name. */
+function helmReleaseKey(o: ManifestObject): string {
+  const { release, storage } = helmReleaseOf(o.data, o.namespace, o.name);
+  return `${storage}/${release}`;
+}
+
+/** An object's data under another name (a renamed object's fields compare without the name itself). */
+function withName(data: Record<string, unknown>, name: string): Record<string, unknown> {
+  return { ...data, metadata: { ...((data.metadata ?? {}) as Record<string, unknown>), name } };
 }
 
 /** The environment of a file: its name, `*` for a project file (of every environment, Flux v2), `` for a file helmflux does not generate. */

@@ -7,7 +7,15 @@
 import { stringify } from 'yaml';
 import { compareCodePoints } from '../order';
 import { fieldPath } from '../problems';
-import type { KeptValue } from '../targets/flux-v1/keep';
+import { tagChangeLine, type KeptValue, type TagChange } from '../images/intent';
+
+/** The image tags synth keeps from the output folder, and those it replaces with the definition's. */
+export interface Tags {
+  readonly kept: readonly KeptValue[];
+  readonly changed: readonly TagChange[];
+}
+
+const NO_TAGS: Tags = { kept: [], changed: [] };
 import type { Change, FieldChange, Review } from './diff';
 import { maskSecrets } from './secrets';
 
@@ -67,7 +75,7 @@ export function keptLine(k: KeptValue, outDir: string): string {
 }
 
 /** Aligned text for a terminal, destructive changes first. */
-export function formatText(r: Review, outDir: string, against: string, color: boolean, kept: readonly KeptValue[] = []): string {
+export function formatText(r: Review, outDir: string, against: string, color: boolean, tags: Tags = NO_TAGS): string {
   const c = colors(color);
   const lines: string[] = [`helmflux diff: what synth would write, against ${against}`, ''];
   for (const change of r.changes) {
@@ -75,15 +83,16 @@ export function formatText(r: Review, outDir: string, against: string, color: bo
     const mark = change.destructive ? c.red(c.bold('DESTRUCTIVE ')) : '';
     const paint = change.change === 'added' ? c.green : change.change === 'removed' ? c.red : c.yellow;
     const where = change.previousFile ? `${outDir}/${change.previousFile} ${ARROW} ${outDir}/${change.file}` : `${outDir}/${change.file}`;
-    lines.push(`${mark}${paint(label)} ${objectName(change)}  (${where})`);
+    lines.push(`${mark}${paint(label)} ${objectName(change)}${change.previousName ? ` (was ${change.previousName})` : ''}  (${where})`);
     lines.push(`        ${change.reason}`);
     for (const f of change.fields) lines.push(`        ${fieldLine(f)}`);
   }
   for (const f of r.addedFiles) lines.push(`${c.green('new file')} ${outDir}/${f}`);
   for (const f of r.removedFiles) lines.push(`${c.red('removed file')} ${outDir}/${f}`);
   for (const f of r.reformatted) lines.push(`reformatted ${outDir}/${f} (no object changes: only layout, key order, quoting or comments differ)`);
-  for (const u of r.unreadable) lines.push(`${c.yellow('unreadable')} ${outDir}/${u.file}: ${u.reason}`);
-  for (const k of kept) lines.push(keptLine(k, outDir));
+  for (const u of r.unreadable) lines.push(`${c.yellow('unreadable')} ${outDir}/${u.file}:${u.line}: ${u.reason}`);
+  for (const k of tags.kept) lines.push(keptLine(k, outDir));
+  for (const t of tags.changed) lines.push(tagChangeLine(t));
   if (lines.length > 2) lines.push('');
   lines.push(summaryLine(r));
   return lines.join('\n') + '\n';
@@ -108,7 +117,7 @@ function codeCell(value: unknown): string {
 }
 
 /** Markdown for a pull request: a summary table by environment, destructive changes, then one section per environment. */
-export function formatMarkdown(r: Review, outDir: string, against: string, limit = MARKDOWN_LIMIT, kept: readonly KeptValue[] = []): string {
+export function formatMarkdown(r: Review, outDir: string, against: string, limit = MARKDOWN_LIMIT, tags: Tags = NO_TAGS): string {
   const out: string[] = [`### helmflux diff: ${escapeCell(summaryLine(r))}`, '', `What \`helmflux synth\` writes, against ${escapeCell(against)}.`, ''];
   if (r.changes.length > 0) {
     const byEnv = new Map<string, Change[]>();
@@ -119,7 +128,7 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
     for (const e of envs) {
       const list = byEnv.get(e)!;
       // A migrated object counts as changed.
-      const n = (k: string) => list.filter((x) => x.change === k || (k === 'changed' && x.change === 'migrated')).length;
+      const n = (k: string) => list.filter((x) => x.change === k || (k === 'changed' && (x.change === 'migrated' || x.change === 'renamed'))).length;
       const d = list.filter((x) => x.destructive).length;
       out.push(`| ${escapeCell(label(e))} | ${n('added')} | ${n('changed')} | ${n('moved')} | ${n('removed')} | ${d > 0 ? `**${d}** ⚠️` : '0'} |`);
     }
@@ -133,7 +142,7 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
     for (const e of envs) {
       out.push(`<details><summary><b>${escapeCell(label(e))}</b>: ${byEnv.get(e)!.length} ${byEnv.get(e)!.length === 1 ? 'change' : 'changes'}</summary>`, '');
       for (const ch of byEnv.get(e)!) {
-        out.push(`**${ch.destructive ? '⚠️ destructive ' : ''}${ch.change}** <code>${escapeCell(objectName(ch))}</code> in <code>${escapeCell(`${outDir}/${ch.file}`)}</code>${ch.previousFile ? ` (was <code>${escapeCell(`${outDir}/${ch.previousFile}`)}</code>)` : ''}: ${escapeCell(ch.reason)}`, '');
+        out.push(`**${ch.destructive ? '⚠️ destructive ' : ''}${ch.change}** <code>${escapeCell(objectName(ch))}</code>${ch.previousName ? ` (was <code>${escapeCell(ch.previousName)}</code>)` : ''} in <code>${escapeCell(`${outDir}/${ch.file}`)}</code>${ch.previousFile ? ` (was <code>${escapeCell(`${outDir}/${ch.previousFile}`)}</code>)` : ''}: ${escapeCell(ch.reason)}`, '');
         if (ch.fields.length > 0) {
           out.push('| field | before | after |', '| --- | --- | --- |');
           for (const f of ch.fields) {
@@ -151,10 +160,11 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
   const files = [
     ...r.addedFiles.map((f) => `- new file <code>${escapeCell(`${outDir}/${f}`)}</code>`),
     ...r.removedFiles.map((f) => `- removed file <code>${escapeCell(`${outDir}/${f}`)}</code>`),
-    ...r.unreadable.map((u) => `- unreadable <code>${escapeCell(`${outDir}/${u.file}`)}</code>: ${escapeCell(u.reason)}`),
+    ...r.unreadable.map((u) => `- unreadable <code>${escapeCell(`${outDir}/${u.file}:${u.line}`)}</code>: ${escapeCell(u.reason)}`),
   ];
   if (files.length > 0) out.push('#### Files', '', ...files, '');
-  if (kept.length > 0) out.push("#### Kept from Flux's image automation", '', ...kept.map((k) => `- ${escapeCell(keptLine(k, outDir))}`), '');
+  if (tags.changed.length > 0) out.push('#### Image tags', '', ...tags.changed.map((t) => `- ${escapeCell(tagChangeLine(t))}`), '');
+  if (tags.kept.length > 0) out.push("#### Kept from Flux's image automation", '', ...tags.kept.map((k) => `- ${escapeCell(keptLine(k, outDir))}`), '');
   let text = out.join('\n');
   if (text.length > limit) {
     const note = `\n\n_Cut here to stay under GitHub's ${limit.toLocaleString('en-US')}-character limit: run \`helmflux diff\` for the rest._\n`;
@@ -173,6 +183,7 @@ export function changeJson(ch: Change, outDir: string): object {
     environment: ch.environment,
     file: `${outDir}/${ch.file}`,
     ...(ch.previousFile ? { previousFile: `${outDir}/${ch.previousFile}` } : {}),
+    ...(ch.previousName ? { previousName: ch.previousName } : {}),
     apiVersion: ch.apiVersion,
     kind: ch.kind,
     namespace: ch.namespace,
@@ -185,7 +196,7 @@ export function changeJson(ch: Change, outDir: string): object {
 }
 
 /** JSON for tools: the documented shape (README, "Reviewing a pull request"). */
-export function formatJson(r: Review, outDir: string, against: string, kept: readonly KeptValue[] = []): string {
+export function formatJson(r: Review, outDir: string, against: string, tags: Tags = NO_TAGS): string {
   return (
     JSON.stringify(
       {
@@ -195,13 +206,19 @@ export function formatJson(r: Review, outDir: string, against: string, kept: rea
         changes: r.changes.map((ch) => changeJson(ch, outDir)),
         addedFiles: r.addedFiles.map((f) => `${outDir}/${f}`),
         removedFiles: r.removedFiles.map((f) => `${outDir}/${f}`),
-        unreadable: r.unreadable.map((u) => ({ file: `${outDir}/${u.file}`, reason: u.reason })),
-        kept: kept.map((k) => ({ file: `${outDir}/${k.file}`, namespace: k.namespace, name: k.name, container: k.container, path: k.path, kept: k.kept, defined: k.defined })),
+        unreadable: r.unreadable.map((u) => ({ file: `${outDir}/${u.file}`, line: u.line, reason: u.reason })),
+        kept: tags.kept.map((k) => ({ file: `${outDir}/${k.file}`, namespace: k.namespace, name: k.name, container: k.container, path: k.path, kept: k.kept, defined: k.defined })),
+        tags: tags.changed.map((t) => tagChangeJson(t, outDir)),
       },
       null,
       2,
     ) + '\n'
   );
+}
+
+/** A replaced tag as JSON (`diff --format json`, `check --json`). */
+export function tagChangeJson(t: TagChange, outDir: string): object {
+  return { file: `${outDir}/${t.file}`, namespace: t.namespace, name: t.name, container: t.container, path: t.path, why: t.why, previous: t.previous, written: t.written, filter: t.filter, next: t.next };
 }
 
 /** A unified diff of each changed file's objects as YAML, secrets masked (the files' own text is never shown). */

@@ -3,7 +3,7 @@
  * it by: apiVersion, kind, namespace and name. Key order, quoting, comments
  * and the header are gone once parsed, so they never show as changes.
  */
-import { parseAllDocuments } from 'yaml';
+import { MAX_ALIASES, lineAt, parseDocuments } from '../output/read';
 
 /** One object of a manifest file. */
 export interface ManifestObject {
@@ -23,6 +23,8 @@ export interface ManifestObject {
 /** A file that could not be read as manifests. */
 export interface UnreadableFile {
   readonly file: string;
+  /** 1-based line of the first problem. */
+  readonly line: number;
   readonly reason: string;
 }
 
@@ -34,27 +36,26 @@ export function readManifests(files: ReadonlyMap<string, string>): { objects: Ma
     // A kustomization.yaml is the folder's build file (which files Flux applies), not an object: its change shows as the file's.
     if (file === 'kustomization.yaml' || file.endsWith('/kustomization.yaml')) continue;
     // YAML 1.1, as Flux v1 reads it (go-yaml v2): `on` is a boolean there.
-    const documents = parseAllDocuments(text, { version: '1.1' });
-    const list = Array.isArray(documents) ? documents : [documents];
-    // A file with a broken document is left out whole: reading only part of it would report its other objects as removed.
-    const broken = list.find((d) => d.errors.length > 0);
-    if (broken) {
-      unreadable.push({ file, reason: broken.errors[0].message.split('\n')[0] });
+    // A file with a broken document (or git's conflict markers) is left out whole: reading only part of it would report its other objects as removed.
+    const parsed = parseDocuments(text);
+    if (!('documents' in parsed)) {
+      unreadable.push({ file, line: parsed.line, reason: parsed.reason });
       continue;
     }
     const fileObjects: ManifestObject[] = [];
-    let failed: string | undefined;
-    for (const document of list) {
+    let failed: { line: number; reason: string } | undefined;
+    const fail = (document: (typeof parsed.documents)[number], reason: string) => ({ line: document.contents?.range ? lineAt(text, document.contents.range[0]) : 1, reason });
+    for (const document of parsed.documents) {
       let data: unknown;
       try {
-        data = document.toJS({ maxAliasCount: 100 }) as unknown;
+        data = document.toJS({ maxAliasCount: MAX_ALIASES }) as unknown;
       } catch (err) {
-        failed = (err as Error).message.split('\n')[0];
+        failed = fail(document, `cannot be read: ${(err as Error).message.split('\n')[0]}`);
         break;
       }
       if (data === null || data === undefined) continue;
       if (typeof data !== 'object' || Array.isArray(data)) {
-        failed = 'a document is not a mapping';
+        failed = fail(document, 'a document is not a mapping');
         break;
       }
       const object = data as Record<string, unknown>;
@@ -65,12 +66,12 @@ export function readManifests(files: ReadonlyMap<string, string>): { objects: Ma
       const namespace = field(metadata.namespace);
       const name = field(metadata.name);
       if (kind === '' || name === '') {
-        failed = 'a document has no kind or metadata.name';
+        failed = fail(document, 'a document has no kind or metadata.name');
         break;
       }
       fileObjects.push({ identity: [apiVersion, kind, namespace, name].join('|'), apiVersion, kind, namespace, name, file, data: object });
     }
-    if (failed !== undefined) unreadable.push({ file, reason: failed });
+    if (failed !== undefined) unreadable.push({ file, ...failed });
     else objects.push(...fileObjects);
   }
   return { objects, unreadable };

@@ -35,16 +35,18 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
     const format = require('../../review/format') as typeof import('../../review/format');
     const report = diff({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env, base: args.base });
     const color = args.format === 'text' && (args.color === 'always' || (args.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR));
-    const { review, outDir, against, kept } = report;
-    if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against, kept));
-    else if (args.format === 'markdown') process.stdout.write(format.formatMarkdown(review, outDir, against, format.MARKDOWN_LIMIT, kept));
-    else process.stdout.write(format.formatText(review, outDir, against, color, kept));
+    const { review, outDir, against } = report;
+    const tags = { kept: report.kept, changed: report.changed };
+    if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against, tags));
+    else if (args.format === 'markdown') process.stdout.write(format.formatMarkdown(review, outDir, against, format.MARKDOWN_LIMIT, tags));
+    else process.stdout.write(format.formatText(review, outDir, against, color, tags));
     if (args.unified) {
       const unified = format.formatUnified(review, outDir, color);
       if (args.format === 'markdown' && unified !== '') process.stdout.write('\n<details><summary>unified diff</summary>\n\n```diff\n' + unified + '```\n\n</details>\n');
       else if (args.format !== 'json') process.stdout.write(unified);
     }
-    const differs = review.changes.length + review.addedFiles.length + review.removedFiles.length + review.reformatted.length > 0;
+    // A file that does not parse differs too: Flux cannot apply it.
+    const differs = review.changes.length + review.addedFiles.length + review.removedFiles.length + review.reformatted.length + review.unreadable.length > 0;
     if (differs) throw new ExitWith(EXIT.drift);
   },
 };

@@ -54,20 +54,24 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
     // Loaded in the handler: `--help` and other commands never pay for rendering.
     const { synth } = require('../../commands/synth') as typeof import('../../commands/synth');
     const report = synth({ ...options, log: args.quiet ? undefined : say });
-    if (!args.quiet) for (const line of keptLines(report.kept)) say(line);
+    if (!args.quiet) for (const line of tagLines(report)) say(line);
     say(summary(report));
     warnStrays(report.strays, report.outDir);
     for (const warning of report.warnings) process.stderr.write(`helmflux: warning: ${warning}\n`);
   },
 };
 
-/** One line for each tag kept from Flux's image automation. */
-export function keptLines(kept: import('../../commands/synth').SynthReport['kept']): string[] {
-  return kept.map(
-    (k) =>
-      `kept tag ${k.kept} of ${k.namespace}/${k.name} (${k.container}), written by Flux's image automation; ${k.source || 'the environment file'} says ${JSON.stringify(k.defined)} ` +
-      '(run helmflux adopt)',
-  );
+/** One line for each tag kept from Flux's image automation, and for each tag the definition's replaced. */
+export function tagLines(report: Pick<import('../../commands/synth').SynthReport, 'kept' | 'changed'>): string[] {
+  const { tagChangeLine } = require('../../images/intent') as typeof import('../../images/intent');
+  return [
+    ...report.kept.map(
+      (k) =>
+        `kept tag ${k.kept} of ${k.namespace}/${k.name} (${k.container}), written by Flux's image automation; ${k.source || 'the environment file'} says ${JSON.stringify(k.defined)} ` +
+        '(unchanged since the last synth; run helmflux adopt to write it there)',
+    ),
+    ...report.changed.map((c) => tagChangeLine(c)),
+  ];
 }
 
 /** The line synth ends with. */

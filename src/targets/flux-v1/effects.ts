@@ -16,6 +16,7 @@
  */
 import type { Settings } from '../../definition/settings';
 import type { Change, Effects } from '../../review/diff';
+import { helmReleaseOf } from '../../review/helm-release';
 
 type Described = Omit<Change, 'destructive' | 'reason'>;
 
@@ -40,6 +41,18 @@ function helmRelease(change: Described, settings: Settings): { destructive: bool
       return { destructive: false, reason: `the Helm operator installs release ${releaseName(change, 'after')}` };
     case 'migrated':
       return migrated(change, 'the Helm operator', 'the helm-controller');
+    case 'renamed': {
+      const release = releaseName(change, 'after');
+      const owner = `${change.namespace}:helmrelease/${change.previousName}`;
+      return {
+        destructive: true,
+        reason:
+          `renamed from ${change.previousName}, managing the same release ${release}: the Helm operator marks a release's resources with the HelmRelease that owns it ` +
+          `(helm.fluxcd.io/antecedent: ${owner}) and skips another HelmRelease of that release ("release appears to be managed by ${owner}"), so ${change.name} manages nothing while ${change.previousName} exists; ` +
+          `deleting ${change.previousName}${settings.fluxGarbageCollection ? ' (garbage collection is on: Flux does)' : ''} makes the operator uninstall release ${release}, with the volumes its chart made, before ${change.name} installs it again. ` +
+          'Keep the old name, or plan the move knowingly',
+      };
+    }
     case 'moved':
       return { destructive: false, reason: `nothing changes in the cluster: the object moved from ${change.previousFile} to ${change.file}` };
     case 'removed': {
@@ -83,6 +96,7 @@ function namespace(change: Described, settings: Settings): { destructive: boolea
       return { destructive: false, reason: `Flux creates namespace ${change.name}` };
     case 'moved':
     case 'migrated':
+    case 'renamed':
       return { destructive: false, reason: `nothing changes in the cluster: the object moved from ${change.previousFile} to ${change.file}` };
     case 'removed':
       return settings.fluxGarbageCollection
@@ -103,6 +117,7 @@ function other(change: Described, settings: Settings): { destructive: boolean; r
       return { destructive: false, reason: `Flux applies ${what}` };
     case 'moved':
     case 'migrated':
+    case 'renamed':
       return { destructive: false, reason: `nothing changes in the cluster: the object moved from ${change.previousFile} to ${change.file}` };
     case 'removed':
       return settings.fluxGarbageCollection
@@ -111,17 +126,6 @@ function other(change: Described, settings: Settings): { destructive: boolean; r
     case 'changed':
       return { destructive: false, reason: `Flux applies the changed ${what}` };
   }
-}
-
-/** The Helm release a HelmRelease (v1 or v2) manages, and the namespace Helm stores it in. */
-export function helmReleaseOf(data: unknown, namespace: string, name: string): { release: string; storage: string } {
-  const spec = ((data as { spec?: Record<string, unknown> } | undefined)?.spec ?? {}) as Record<string, unknown>;
-  const target = typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined;
-  const v2 = (data as { apiVersion?: unknown } | undefined)?.apiVersion !== 'helm.fluxcd.io/v1';
-  // v1: <namespace>-<name>, stored in the target namespace (Helm 3); v2: [<targetNamespace>-]<name>, stored in storageNamespace.
-  const release = typeof spec.releaseName === 'string' ? spec.releaseName : v2 ? (target ? `${target}-${name}` : name) : `${namespace}-${name}`;
-  const storage = v2 ? (typeof spec.storageNamespace === 'string' ? spec.storageNamespace : namespace) : (target ?? namespace);
-  return { release, storage };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isGitChart, type HelmValues, type ReleaseDefinition } from '../../definition/types';
-import { automationAnnotations } from './automation';
+import { automationAnnotations } from '../../images/containers';
+import { DEFINED_TAGS_ANNOTATION, definedTagsRecord } from '../../images/intent';
 import { NOT_SECRET_ANNOTATION } from '../../definition/secret-keys';
 import { HelmRelease, HelmReleaseSpecHelmVersion, type HelmReleaseProps } from '../../imports/helm.fluxcd.io';
 
@@ -55,6 +56,9 @@ export class FluxHelmRelease extends Construct {
     const annotations: Record<string, string> = { ...release.annotations, ...automationAnnotations(release.flux) };
     // The paths declared not secret travel with the object, so a review of the files alone shows them.
     if (release.notSecret !== undefined && release.notSecret.length > 0) annotations[NOT_SECRET_ANNOTATION] = JSON.stringify(release.notSecret);
+    // The tags as defined now, so the next synth tells the user's edit from Flux's commit (src/images/intent.ts).
+    const defined = definedTagsRecord(release.values, annotations);
+    if (defined !== undefined) annotations[DEFINED_TAGS_ANNOTATION] = defined;
     const chart = release.chart;
     this.apiObject = new HelmReleaseWithValues(this, 'Resource', {
       metadata: { name: release.name, namespace },

@@ -8,7 +8,8 @@
  */
 import type { Settings } from '../../definition/settings';
 import type { Change, Effects } from '../../review/diff';
-import { fluxV1Effects, helmReleaseOf, migrated } from '../flux-v1/effects';
+import { helmReleaseOf } from '../../review/helm-release';
+import { fluxV1Effects, migrated } from '../flux-v1/effects';
 
 type Described = Omit<Change, 'destructive' | 'reason'>;
 
@@ -28,6 +29,14 @@ function helmRelease(change: Described, settings: Settings): { destructive: bool
       return { destructive: false, reason: `the helm-controller installs release ${after.release}` };
     case 'migrated':
       return migrated(change, 'the Helm operator', 'the helm-controller');
+    case 'renamed':
+      return {
+        destructive: true,
+        reason:
+          `renamed from ${change.previousName}, managing the same release ${after.release} (in ${after.storage}): while ${change.previousName} exists, two HelmReleases reconcile one release; ` +
+          `when it is ${settings.fluxGarbageCollection ? 'pruned (garbage collection is on)' : 'deleted'}, the helm-controller uninstalls release ${after.release}, with the volumes its chart made, and ${change.name} installs it again. ` +
+          'Keep the old name, or plan the move knowingly',
+      };
     case 'moved':
       return { destructive: false, reason: `nothing changes in the cluster: the object moved from ${change.previousFile} to ${change.file}` };
     case 'removed':

@@ -20,6 +20,8 @@ import type { ReleaseDefinition } from '../../definition/types';
 import type { Settings } from '../../definition/settings';
 import { effectiveReleaseName } from '../../definition/validate';
 import { NOT_SECRET_ANNOTATION } from '../../definition/secret-keys';
+import { automationAnnotations } from '../../images/containers';
+import { DEFINED_TAGS_ANNOTATION, definedTagsRecord } from '../../images/intent';
 import { isFluxV1Annotation } from './compat';
 import { containerImages, marker, type ContainerImage } from './images';
 import { fluxSource, INTERVALS, type FluxSource } from './sources';
@@ -48,6 +50,9 @@ export function helmReleaseV2(release: ReleaseDefinition, namespace: string, set
   for (const [k, v] of Object.entries(release.annotations ?? {})) if (!isFluxV1Annotation(k)) annotations[k] = v;
   if (release.flux?.ignore) annotations[RECONCILE_ANNOTATION] = 'disabled';
   if (release.notSecret !== undefined && release.notSecret.length > 0) annotations[NOT_SECRET_ANNOTATION] = JSON.stringify(release.notSecret);
+  // The tags as defined now, so the next synth tells the user's edit from the controller's commit (src/images/intent.ts).
+  const defined = definedTagsRecord(release.values, automationAnnotations(release.flux));
+  if (defined !== undefined) annotations[DEFINED_TAGS_ANNOTATION] = defined;
 
   const valuesFiles: string[] = [];
   let missingFilesOk = false;

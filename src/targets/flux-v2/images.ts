@@ -1,6 +1,6 @@
 /**
  * Image automation for Flux v2, from the same `flux` settings as Flux v1's
- * annotations (`targets/flux-v1/automation.ts` finds the containers):
+ * annotations (`src/images/containers.ts` finds the containers):
  *
  * - one ImageRepository per image, shared by every environment running it
  *   (named after the image), and one ImagePolicy per container (named after
@@ -19,7 +19,7 @@
  *   the registry into it).
  */
 import type { HelmValues, ReleaseDefinition } from '../../definition/types';
-import { CHART_IMAGE, valuesContainers } from '../flux-v1/automation';
+import { CHART_IMAGE, valuesContainers } from '../../images/containers';
 
 /** One container's automation: its image, policy and markers. */
 export interface ContainerImage {

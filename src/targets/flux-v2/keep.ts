@@ -2,24 +2,27 @@
  * No fight with Flux v2's image automation: when the
  * image-automation-controller has committed a new tag at a `$imagepolicy`
  * marker of a generated release file, synth keeps it instead of writing the
- * environment's tag back, when the tag passes the marker's ImagePolicy as the
- * image-reflector-controller reads it (`semver.range`: Masterminds semver;
- * `filterTags.pattern`: RE2). A marker on `repo:tag` keeps the string when
- * its repository is the same. Anything else is the definition's.
+ * environment's tag back, when the definition's tag has not changed since
+ * the last synth (`src/images/intent.ts`) and the tag passes the marker's
+ * ImagePolicy as the image-reflector-controller reads it (`semver.range`:
+ * Masterminds semver; `filterTags.pattern`: RE2). A marker on `repo:tag`
+ * keeps the string when its repository is the same. Anything else is the
+ * definition's, and a replaced tag is reported.
  *
  * Pure: the caller reads the committed files.
  */
-import { parseAllDocuments, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { generatedFileText, headerSource, type RenderedFile } from '../../output/layout';
+import { parseDocuments, parseObjects } from '../../output/read';
 import { toYamlDocument, type JsonValue } from '../../output/yaml';
-import { filterMatches } from '../flux-v1/automation';
-import type { KeptValue } from '../flux-v1/keep';
+import { filterMatches } from '../../images/filters';
+import { decideTag, nextTag, recordedTags, type KeepResult } from '../../images/intent';
 import { keyOrderV2 } from './key-order';
 
 type Json = Record<string, unknown>;
 
 /** The text every file the controller rewrites holds (it reads no other). */
-export const MARKER_TEXT = '"$imagepolicy"';
+const MARKER_TEXT = '"$imagepolicy"';
 
 interface Marked {
   readonly path: string[];
@@ -49,12 +52,6 @@ function markersOf(node: Node | null | undefined, path: string[], out: Marked[])
   }
 }
 
-function parse(text: string) {
-  const documents = parseAllDocuments(text, { version: '1.1' });
-  const list = Array.isArray(documents) ? documents : [documents];
-  return list.some((d) => d.errors.length > 0) ? undefined : list;
-}
-
 function idOf(o: Json): string {
   const meta = (o.metadata ?? {}) as Json;
   return `${String(o.kind)}|${String(meta.namespace ?? '')}|${String(meta.name)}`;
@@ -65,8 +62,8 @@ function policies(files: readonly RenderedFile[]): Map<string, Json> {
   const out = new Map<string, Json>();
   for (const file of files) {
     if (!file.path.startsWith('images/')) continue;
-    for (const doc of parse(file.text) ?? []) {
-      const o = doc.toJS() as Json | null;
+    const parsed = parseObjects(file.text);
+    for (const o of 'objects' in parsed ? parsed.objects : []) {
       if (o?.kind !== 'ImagePolicy') continue;
       const meta = o.metadata as Json;
       out.set(`${String(meta.namespace)}/${String(meta.name)}`, o);
@@ -86,60 +83,77 @@ function passes(policy: Json | undefined, tag: string): boolean {
 }
 
 /** Applies the tags Flux v2 committed at markers (`committed`: relative path -> text) to the rendered files. */
-export function keepFluxV2Updates(files: readonly RenderedFile[], committed: ReadonlyMap<string, string>): { files: RenderedFile[]; kept: KeptValue[] } {
-  const kept: KeptValue[] = [];
+export function keepFluxV2Updates(files: readonly RenderedFile[], committed: ReadonlyMap<string, string>): KeepResult {
+  const result: KeepResult = { files: [], kept: [], changed: [], unreadable: [] };
   const policyOf = policies(files);
-  const out = files.map((file) => {
+  for (const file of files) {
     const before = committed.get(file.path);
-    if (before === undefined || before === file.text || !file.path.startsWith('releases/') || !file.text.includes(MARKER_TEXT)) return file;
-    const oldDocs = parse(before);
-    const newDocs = parse(file.text);
-    if (oldDocs === undefined || newDocs === undefined) return file;
-    const oldById = new Map(oldDocs.map((d) => [idOf((d.toJS() ?? {}) as Json), d.toJS() as Json]));
-    let changed = false;
-    const objects: Json[] = [];
-    const comments: Map<string, string>[] = [];
-    for (const doc of newDocs) {
-      const object = doc.toJS() as Json;
-      objects.push(object);
-      const markers: Marked[] = [];
-      markersOf(doc.contents as Node, [], markers);
-      comments.push(new Map(markers.map((m) => [m.path.join('.'), m.comment])));
-      const old = oldById.get(idOf(object));
-      if (old === undefined) continue;
-      for (const m of markers) {
-        if (m.field === 'name') continue;
-        const get = (o: Json) => m.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Json)[k] : undefined), o);
-        const now = get(object);
-        const then = get(old);
-        if (typeof now !== 'string' || typeof then !== 'string' || now === then) continue;
-        let tag = then;
-        if (m.field === 'image') {
-          const [a, b] = [now.lastIndexOf(':'), then.lastIndexOf(':')];
-          if (a < 0 || b < 0 || now.slice(0, a) !== then.slice(0, b)) continue;
-          tag = then.slice(b + 1);
-        }
-        if (!passes(policyOf.get(m.policy), tag)) continue;
-        const parent = m.path.slice(0, -1).reduce<Json>((v, k) => v[k] as Json, object);
-        parent[m.path[m.path.length - 1]] = then;
-        const meta = object.metadata as Json;
-        kept.push({
-          file: file.path,
-          source: headerSource(file.text) ?? '',
-          namespace: String(meta.namespace ?? ''),
-          name: String(meta.name ?? ''),
-          container: m.policy.split('/')[1],
-          path: m.path,
-          kept: tag,
-          value: then,
-          defined: m.field === 'image' ? now.slice(now.lastIndexOf(':') + 1) : now,
-        });
-        changed = true;
-      }
+    if (before === undefined || before === file.text || !file.path.startsWith('releases/') || !file.text.includes(MARKER_TEXT)) {
+      result.files.push(file);
+      continue;
     }
-    if (!changed) return file;
-    const documents = objects.map((o, i) => toYamlDocument(o as JsonValue, keyOrderV2, (at) => comments[i].get(at)));
-    return { ...file, text: generatedFileText(headerSource(file.text) ?? '', documents) };
-  });
-  return { files: out, kept };
+    const old = parseObjects(before);
+    if (!('objects' in old)) {
+      result.unreadable.push({ file: file.path, ...old });
+      result.files.push(file);
+      continue;
+    }
+    result.files.push(keepInFile(file, old.objects, policyOf, result));
+  }
+  return result;
+}
+
+function keepInFile(file: RenderedFile, oldObjects: readonly Json[], policyOf: ReadonlyMap<string, Json>, result: Pick<KeepResult, 'kept' | 'changed'>): RenderedFile {
+  const parsed = parseDocuments(file.text);
+  if (!('documents' in parsed)) throw new Error(`helmflux rendered ${file.path} unreadably: ${parsed.reason}`);
+  const oldById = new Map(oldObjects.map((o) => [idOf(o), o]));
+  const source = headerSource(file.text) ?? '';
+  let changed = false;
+  const objects: Json[] = [];
+  const comments: Map<string, string>[] = [];
+  for (const doc of parsed.documents) {
+    const object = doc.toJS() as Json;
+    objects.push(object);
+    const markers: Marked[] = [];
+    markersOf(doc.contents as Node, [], markers);
+    comments.push(new Map(markers.map((m) => [m.path.join('.'), m.comment])));
+    const old = oldById.get(idOf(object));
+    if (old === undefined) continue;
+    const recorded = recordedTags(((old.metadata as Json | undefined)?.annotations ?? {}) as Json);
+    for (const m of markers) {
+      if (m.field === 'name') continue;
+      const get = (o: Json) => m.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Json)[k] : undefined), o);
+      const now = get(object);
+      const then = get(old);
+      if (typeof now !== 'string' || typeof then !== 'string' || now === then) continue;
+      // A marker on "repo:tag": the tags after the last ":", the same repository before it.
+      const split = (v: string) => (m.field === 'image' ? [v.slice(0, Math.max(v.lastIndexOf(':'), 0)), v.slice(v.lastIndexOf(':') + 1)] : ['', v]);
+      const [nowImage, nowTag] = split(now);
+      const [thenImage, thenTag] = split(then);
+      const meta = object.metadata as Json;
+      const place = { file: file.path, source, namespace: String(meta.namespace ?? ''), name: String(meta.name ?? ''), container: m.policy.split('/')[1], path: m.path };
+      const policy = policyOf.get(m.policy);
+      const sameImage = nowImage === thenImage && (m.field !== 'image' || (now.includes(':') && then.includes(':')));
+      const decision = decideTag(thenTag, nowTag, recorded?.get(m.path.slice(2).join('.')), sameImage, (tag) => passes(policy, tag));
+      if (decision !== 'kept') {
+        const filter = policyFilter(policy);
+        result.changed.push({ ...place, why: decision, previous: thenTag, written: nowTag, filter, next: nextTag(filter, 'v2') });
+        continue;
+      }
+      const parent = m.path.slice(0, -1).reduce<Json>((v, k) => v[k] as Json, object);
+      parent[m.path[m.path.length - 1]] = then;
+      result.kept.push({ ...place, kept: thenTag, value: then, defined: nowTag });
+      changed = true;
+    }
+  }
+  if (!changed) return file;
+  const documents = objects.map((o, i) => toYamlDocument(o as JsonValue, keyOrderV2, (at) => comments[i].get(at)));
+  return { ...file, text: generatedFileText(source, documents) };
+}
+
+/** A policy as the v1 filter it was made from, for messages (`semver:R`, or `regex:P` for a tag pattern). */
+function policyFilter(policy: Json | undefined): string {
+  const spec = (policy?.spec ?? {}) as { policy?: { semver?: { range?: string } }; filterTags?: { pattern?: string } };
+  if (spec.policy?.semver?.range !== undefined) return `semver:${spec.policy.semver.range}`;
+  return `regex:${spec.filterTags?.pattern ?? '.*'}`;
 }
