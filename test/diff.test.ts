@@ -4,7 +4,6 @@
  * temporary git repository.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,15 +11,7 @@ import { formatMarkdown } from '../src/review/format';
 import { review } from '../src/review/diff';
 import { fluxV1Effects } from '../src/targets/flux-v1/effects';
 import { NO_SETTINGS } from '../src/definition/settings';
-import { environmentSource, runCli, seedProject } from './helpers';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
-  });
-}
+import { environmentSource, git, runCli, seedProject } from './helpers';
 
 /** A synthesized seed project; `edit` changes an environment file's text. */
 function synthesized() {

@@ -2,7 +2,7 @@
  * Shared test helpers: temporary projects and running the real CLI.
  * Tests are compiled with the sources (lib/test/*.js) and run by `node --test lib/test/`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -92,4 +92,13 @@ export function snapshotTree(dir: string): Map<string, { bytes: string; mtimeMs:
   };
   if (fs.existsSync(dir)) walk(dir, '');
   return out;
+}
+
+/** Runs git in a folder, as a user with no global configuration; returns its output (throws on failure). */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
+  });
 }

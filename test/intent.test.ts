@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
-import { environmentSource, runCli, seedProject, snapshotTree, tempProject } from './helpers';
+import { environmentSource, git, runCli, seedProject, snapshotTree, tempProject } from './helpers';
 import { fluxV1Rewrite, skipRuamel } from './ruamel';
 
 const releaseOf = (file: string) => YAML.parse(fs.readFileSync(file, 'utf8'));
@@ -108,6 +108,34 @@ describe('intent wins over a tag in dist/', { skip: skipRuamel() }, () => {
     assert.equal(diff.status, 1);
     assert.deepEqual(JSON.parse(diff.stdout).unreadable, [{ file: 'dist/releases/dev.yaml', line: at + 1, reason: 'holds git conflict markers (a merge left unresolved)' }]);
     assert.deepEqual(snapshotTree(project.dist), before);
+  });
+
+  it('after a real merge of a bump and a Flux commit: exit 2 naming the line and the bump, then the bump deploys once resolved', () => {
+    const { project, file, dev } = seed();
+    fs.writeFileSync(path.join(project.root, '.gitignore'), 'node_modules/\n');
+    git(project.root, 'init', '-q', '-b', 'main');
+    git(project.root, 'add', '-A');
+    git(project.root, 'commit', '-qm', 'seed');
+    // main: Flux commits v0.0.2. bump: the user bumps the definition to v0.0.3 and synthesizes.
+    fluxV1Rewrite(file, 'helmbasic-develop', 'fontanillamiguel/apache', 'v0.0.2');
+    git(project.root, 'commit', '-qam', 'Auto-release fontanillamiguel/apache:v0.0.2');
+    git(project.root, 'checkout', '-q', '-b', 'bump', 'HEAD~1');
+    edit(dev, "tag: 'v0.0.1'", "tag: 'v0.0.3'");
+    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+    git(project.root, 'commit', '-qam', 'dev: v0.0.3');
+    git(project.root, 'checkout', '-q', 'main');
+    assert.throws(() => git(project.root, 'merge', '-q', '--no-edit', 'bump'), 'the tag line conflicts');
+    const before = snapshotTree(project.dist);
+    const synth = runCli(['synth'], { cwd: project.root });
+    assert.equal(synth.status, 2, synth.stdout);
+    assert.match(synth.stderr, /^dist\/releases\/dev\.yaml: line \d+: holds git conflict markers .*develop\/helmbasic-develop \(chart-image\): keep tag "v0\.0\.3" \(the definition's/m);
+    assert.deepEqual(snapshotTree(project.dist), before);
+    assert.equal(runCli(['check'], { cwd: project.root }).status, 1);
+    // Resolved as told (either side, then synth): the bump deploys.
+    git(project.root, 'checkout', '--theirs', '--', 'dist/releases/dev.yaml');
+    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+    assert.equal(tagOf(file), 'v0.0.3');
+    assert.equal(runCli(['check'], { cwd: project.root }).status, 0);
   });
 
   it('check and diff see malformed YAML under the header; synth rewrites a file that holds no automated release', () => {
@@ -212,6 +240,24 @@ describe('promote and adopt, as the definition sees it', { skip: skipRuamel() },
     const adopt = runCli(['adopt', '--flux', 'v2', '--out', out], { cwd: project.root });
     assert.equal(adopt.status, 0, adopt.stderr);
     assert.match(fs.readFileSync(dev, 'utf8'), /tag: 'v0\.0\.7'/);
+  });
+});
+
+describe('one Helm release, one HelmRelease', () => {
+  it('two environments whose HelmReleases would manage the same Helm release are an error naming both files, from the cache too', () => {
+    const release = (name: string, extra: Record<string, unknown>) => ({ name, releaseName: 'web', chart: { repository: 'https://charts.example.com', name: 'web', version: '1.0.0' }, ...extra });
+    const project = tempProject({
+      'a.ts': environmentSource({ namespace: { name: 'a' }, releases: [release('web', {})] }),
+      'b.ts': environmentSource({ namespace: { name: 'b' }, releases: [release('web-b', {})] }),
+    });
+    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+    fs.writeFileSync(path.join(project.environments, 'b.ts'), environmentSource({ namespace: { name: 'b' }, releases: [release('web-b', { targetNamespace: 'a' })] }));
+    const before = snapshotTree(project.dist);
+    const synth = runCli(['synth'], { cwd: project.root });
+    assert.equal(synth.status, 2);
+    assert.match(synth.stderr, /^environments\/b\.ts: releases\["web-b"\]: manages Helm release "web" in namespace "a", as environments\/a\.ts's release "web" does: two HelmReleases of one Helm release fight over it\. Give one of them another releaseName/m);
+    assert.deepEqual(snapshotTree(project.dist), before);
+    assert.equal(runCli(['validate'], { cwd: project.root }).status, 2);
   });
 });
 

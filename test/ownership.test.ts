@@ -4,21 +4,12 @@
  * ruamel.yaml, stray files that Flux would apply too.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
-import { environmentSource, runCli, seedProject, snapshotTree } from './helpers';
+import { environmentSource, git, runCli, seedProject, snapshotTree } from './helpers';
 import { fluxV1Rewrite, skipRuamel } from './ruamel';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
-  });
-}
 
 const environment = (namespace: string) =>
   environmentSource({ namespace: { name: namespace }, releases: [{ name: 'web', chart: { repository: 'https://charts.example.com', name: 'web', version: '1.0.0' } }] });

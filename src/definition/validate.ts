@@ -89,6 +89,42 @@ export function checkUniqueNamespaces(claims: readonly { readonly file: string; 
   return problems;
 }
 
+/** A Helm release an environment's HelmRelease manages: `<storage namespace>/<release name>`, and which HelmRelease. */
+export interface HelmReleaseClaim {
+  readonly helmRelease: string;
+  readonly name: string;
+}
+
+/** The Helm releases of an environment's HelmReleases (Helm stores a release in its target namespace, else the HelmRelease's). */
+export function helmReleaseClaims(definition: EnvironmentDefinition): HelmReleaseClaim[] {
+  const namespace = definition.namespace.name;
+  return (definition.releases ?? []).map((r) => ({ helmRelease: `${r.targetNamespace ?? namespace}/${effectiveReleaseName(namespace, r)}`, name: r.name }));
+}
+
+/** Two HelmReleases of different environments that would manage one Helm release (same name, same namespace): each fights the other. */
+export function checkUniqueHelmReleases(environments: readonly { readonly file: string; readonly helmReleases?: readonly HelmReleaseClaim[] }[]): Problem[] {
+  const owners = new Map<string, { file: string; name: string }>();
+  const problems: Problem[] = [];
+  for (const { file, helmReleases } of environments) {
+    for (const claim of helmReleases ?? []) {
+      const owner = owners.get(claim.helmRelease);
+      if (owner === undefined) {
+        owners.set(claim.helmRelease, { file, name: claim.name });
+        continue;
+      }
+      if (owner.file === file) continue; // within one environment: validateEnvironment says it
+      const [namespace, release] = claim.helmRelease.split('/');
+      problems.push({
+        file,
+        field: `releases[${JSON.stringify(claim.name)}]`,
+        message: `manages Helm release "${release}" in namespace "${namespace}", as ${owner.file}'s release "${owner.name}" does: two HelmReleases of one Helm release fight over it`,
+        fix: 'Give one of them another releaseName (or targetNamespace), or remove one.',
+      });
+    }
+  }
+  return problems;
+}
+
 const DNS_LABEL_PATTERN = new RegExp(DNS_LABEL);
 
 /** The problems of one environment, and its definition with final values when it has none. */

@@ -20,6 +20,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { HelmReleaseClaim } from '../definition/validate';
 import type { RenderedFile } from '../output/layout';
 import { ABSENT, environmentName, hashBytes } from '../load/loader';
 import { writeAtomically } from '../output/writer';
@@ -32,6 +33,8 @@ export interface CacheEntry {
   readonly deps: Readonly<Record<string, string>>;
   /** The environment's namespace (checked for uniqueness against the others). */
   readonly namespace: string;
+  /** The Helm releases its HelmReleases manage (checked for uniqueness against the others). */
+  readonly helmReleases: readonly HelmReleaseClaim[];
   /** The rendered files. */
   readonly files: readonly RenderedFile[];
   /** What rendering warned about, said again when the entry is reused. */

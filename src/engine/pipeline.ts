@@ -17,7 +17,7 @@ import { InputError, type Problem } from '../problems';
 import { findProjectRoot, resolvePlace, DEFAULT_ENVIRONMENTS_DIR, type Place, type ProjectOptions } from '../load/project';
 import { loadSettings, type LoadedSettings } from '../load/settings';
 import type { Settings } from '../definition/settings';
-import { checkUniqueNamespaces, validateEnvironments, type ValidEnvironment } from '../definition/validate';
+import { checkUniqueHelmReleases, checkUniqueNamespaces, helmReleaseClaims, validateEnvironments, type HelmReleaseClaim, type ValidEnvironment } from '../definition/validate';
 
 export interface Project {
   readonly root: string;
@@ -48,7 +48,8 @@ export function loadValidEnvironments(project: Project): ValidEnvironment[] {
   const loaded = loadEnvironments({ dir: project.environments.dir, displayDir: project.environments.display, settings });
   const checked = validateEnvironments(loaded.environments, settings);
   const claims = checked.valid.map((e) => ({ file: e.file, namespace: e.definition.namespace.name }));
-  const problems = [...loaded.problems, ...checked.problems, ...checkUniqueNamespaces(claims)];
+  const releases = checked.valid.map((e) => ({ file: e.file, helmReleases: helmReleaseClaims(e.definition) }));
+  const problems = [...loaded.problems, ...checked.problems, ...checkUniqueNamespaces(claims), ...checkUniqueHelmReleases(releases)];
   if (problems.length > 0) throw new InputError(problems);
   return checked.valid;
 }
@@ -74,6 +75,8 @@ export interface EnvironmentSummary {
   readonly name: string;
   readonly file: string;
   readonly namespace: string;
+  /** The Helm releases its HelmReleases manage. */
+  readonly helmReleases: readonly HelmReleaseClaim[];
   /** The number of objects it rendered to. */
   readonly objects: number;
   /** What it was made from, when its sources alone decide its result (so it may be cached). */
@@ -108,7 +111,7 @@ export function runSlice(options: SliceOptions): SliceResult {
     const files = byEnvironment.get(e.name) ?? [];
     const namespace = e.definition.namespace.name;
     const warnings = rendered.warnings.filter((w) => w.startsWith(`${e.file}: `));
-    return { name: e.name, file: e.file, namespace, objects: countObjects(files), source: e.source?.cacheable ? e.source : undefined, ...(warnings.length > 0 ? { warnings } : {}) };
+    return { name: e.name, file: e.file, namespace, helmReleases: helmReleaseClaims(e.definition), objects: countObjects(files), source: e.source?.cacheable ? e.source : undefined, ...(warnings.length > 0 ? { warnings } : {}) };
   });
   return { environments, files: rendered.files, problems: [...loaded.problems, ...checked.problems, ...rendered.problems] };
 }
@@ -155,6 +158,7 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
       name,
       file: `${display}/${name}.ts`,
       namespace: entry.namespace,
+      helmReleases: entry.helmReleases,
       objects: countObjects(entry.files),
       reused: entry,
       ...(entry.warnings ? { warnings: entry.warnings } : {}),
@@ -166,6 +170,7 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
   const problems = [
     ...results.flatMap((r) => r.problems),
     ...checkUniqueNamespaces(environments.map((e) => ({ file: e.file, namespace: e.namespace }))),
+    ...checkUniqueHelmReleases(environments),
   ];
   if (problems.length > 0) throw new InputError(problems.sort((a, b) => compareCodePoints(a.file, b.file)));
   // A stable sort: each environment's files keep their own order.
@@ -186,7 +191,7 @@ export function cacheEntries(synthesis: Synthesis): Map<string, CacheEntry> {
   for (const env of synthesis.environments) {
     if (env.reused) entries.set(env.name, env.reused);
     else if (env.source) {
-      entries.set(env.name, { source: env.source.hash, deps: env.source.deps, namespace: env.namespace, files: files.get(env.name) ?? [], ...(env.warnings ? { warnings: env.warnings } : {}) });
+      entries.set(env.name, { source: env.source.hash, deps: env.source.deps, namespace: env.namespace, helmReleases: env.helmReleases, files: files.get(env.name) ?? [], ...(env.warnings ? { warnings: env.warnings } : {}) });
     }
   }
   return entries;
