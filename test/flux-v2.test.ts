@@ -107,9 +107,9 @@ describe('Flux v2: the seed', () => {
     const fleet = path.join(tempDir(), 'fleet');
     assert.equal(runCli(['synth', '--flux', 'v2', '--out', fleet], { cwd: project.root }).status, 0);
     const all = objects(fleet);
-    assert.deepEqual(all.get('flux/image-automation.yaml')!.map((o) => `${o.kind}/${o.metadata.name}`), ['ImageRepository/fontanillamiguel-apache', 'ImageUpdateAutomation/helmflux']);
-    assert.deepEqual(all.get('images/stg.yaml')!.map((o) => `${o.kind}/${o.metadata.name}`), ['ImagePolicy/staging-helmbasic-staging-chart-image']);
-    assert.deepEqual(all.get('images/dev.yaml')!.map((o) => o.spec.imageRepositoryRef.name), ['fontanillamiguel-apache']);
+    assert.deepEqual(all.get('flux/image-automation.yaml')!.map((o) => `${o.kind}/${o.metadata.name}`), ['ImageRepository/fontanillamiguel.apache', 'ImageUpdateAutomation/helmflux']);
+    assert.deepEqual(all.get('images/stg.yaml')!.map((o) => `${o.kind}/${o.metadata.name}`), ['ImagePolicy/staging.helmbasic-staging.chart-image']);
+    assert.deepEqual(all.get('images/dev.yaml')!.map((o) => o.spec.imageRepositoryRef.name), ['fontanillamiguel.apache']);
   });
 
   it('keeps the v1 Helm release names, written explicitly, with the charts from GitRepositories', () => {
@@ -146,14 +146,14 @@ describe('Flux v2: the seed', () => {
 
   it("automates dev's image: ImageRepository, ImagePolicy, the ImageUpdateAutomation, markers on the exact lines", () => {
     const [policy] = files.get('images/dev.yaml')!;
-    assert.deepEqual(policy.spec, { imageRepositoryRef: { name: 'fontanillamiguel-apache' }, filterTags: { pattern: '^v.*$' }, policy: { alphabetical: { order: 'asc' } } });
-    assert.equal(policy.metadata.name, 'develop-helmbasic-develop-chart-image');
+    assert.deepEqual(policy.spec, { imageRepositoryRef: { name: 'fontanillamiguel.apache' }, filterTags: { pattern: '^v.*$' }, policy: { alphabetical: { order: 'asc' } } });
+    assert.equal(policy.metadata.name, 'develop.helmbasic-develop.chart-image');
     assert.equal(policy.metadata.namespace, 'fluxcd');
     const [repository, automation] = files.get('flux/image-automation.yaml')!;
     assert.deepEqual(repository, {
       apiVersion: 'image.toolkit.fluxcd.io/v1',
       kind: 'ImageRepository',
-      metadata: { name: 'fontanillamiguel-apache', namespace: 'fluxcd' },
+      metadata: { name: 'fontanillamiguel.apache', namespace: 'fluxcd' },
       spec: { image: 'fontanillamiguel/apache', interval: '5m' },
     });
     assert.equal(automation.kind, 'ImageUpdateAutomation');
@@ -165,8 +165,8 @@ describe('Flux v2: the seed', () => {
     });
     const text = fs.readFileSync(path.join(out, 'releases', 'dev.yaml'), 'utf8');
     const lines = text.split('\n');
-    assert.ok(lines.includes('      tag: v0.0.1 # {"$imagepolicy": "fluxcd:develop-helmbasic-develop-chart-image:tag"}'), text);
-    assert.ok(lines.includes('      repository: fontanillamiguel/apache # {"$imagepolicy": "fluxcd:develop-helmbasic-develop-chart-image:name"}'), text);
+    assert.ok(lines.includes('      tag: v0.0.1 # {"$imagepolicy": "fluxcd:develop.helmbasic-develop.chart-image:tag"}'), text);
+    assert.ok(lines.includes('      repository: fontanillamiguel/apache # {"$imagepolicy": "fluxcd:develop.helmbasic-develop.chart-image:name"}'), text);
     assert.equal(text.match(/\$imagepolicy/g)!.length, 2);
     // The other environments are automated but have no image in their values: nothing to update.
     for (const env of ['stg', 'pro', 'ingress']) assert.doesNotMatch(fs.readFileSync(path.join(out, 'releases', `${env}.yaml`), 'utf8'), /imagepolicy/);
@@ -221,14 +221,25 @@ describe('Flux v2: sources', () => {
     assert.equal(helm.version, '10.5.7');
   });
 
-  it('names objects as DNS subdomains whatever the image', () => {
+  it('names objects as DNS subdomains of at most 63 characters whatever the image, readable where it can, different for different parts', () => {
     const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-    for (const image of ['fontanillamiguel/apache', 'registry.example.com:5000/-team/_app..x', 'Docker.IO/Library/NGINX', '.hidden/', 'a'.repeat(300)]) {
-      const name = v2Name('develop', image);
+    const names = new Map<string, string>();
+    const cases = [
+      ['develop', 'fontanillamiguel/apache'], ['develop', 'registry.example.com:5000/-team/_app..x'], ['develop', 'Docker.IO/Library/NGINX'], ['develop', '.hidden/'], ['develop', 'a'.repeat(300)],
+      ['team-a', 'web', 'chart-image'], ['team', 'a-web', 'chart-image'], ['team', 'a', 'web-chart-image'], ['develop', 'Web', 'x'], ['develop', 'web', 'x'], ['a--b', 'c'], ['a', '-b-c'],
+      ['x'.repeat(40), 'y'.repeat(40), 'z'], ['x'.repeat(40), 'y'.repeat(40), 'zz'],
+    ];
+    for (const parts of cases) {
+      const name = v2Name(...parts);
       assert.match(name, subdomain, name);
-      assert.ok(name.length <= 253);
+      assert.ok(name.length <= 63, name);
+      assert.equal(names.get(name), undefined, `${JSON.stringify(parts)} and ${names.get(name)} share ${name}`);
+      names.set(name, JSON.stringify(parts));
     }
-    assert.equal(v2Name('develop', 'helmbasic-develop', 'chart-image'), 'develop-helmbasic-develop-chart-image');
+    assert.equal(v2Name('develop', 'helmbasic-develop', 'chart-image'), 'develop.helmbasic-develop.chart-image');
+    assert.equal(v2Name('fontanillamiguel', 'apache'), 'fontanillamiguel.apache');
+    assert.match(v2Name('team-a', 'web', 'chart-image'), /^team-a\.web\.chart-image$/);
+    assert.match(v2Name('ghcr.io', 'fluxcd', 'podinfo'), /^ghcr-io-fluxcd-podinfo--[0-9a-f]{12}$/);
   });
 
   it('turns v1 filters into policies', () => {
@@ -379,12 +390,12 @@ describe("Flux v2: no fight with the image-automation-controller", () => {
 
   it('keeps a tag the controller committed when the policy takes it; check sees no drift', () => {
     const { project, dev } = v2Seed();
-    controllerSets(dev, 'develop-helmbasic-develop-chart-image', 'v0.0.2');
+    controllerSets(dev, 'develop.helmbasic-develop.chart-image', 'v0.0.2');
     const committed = fs.readFileSync(dev, 'utf8');
     const synth = runCli(['synth'], { cwd: project.root });
     assert.equal(synth.status, 0, synth.stderr);
     assert.match(synth.stdout, /0 written, 12 unchanged/);
-    assert.match(synth.stdout, /^kept tag v0\.0\.2 of develop\/helmbasic-develop \(develop-helmbasic-develop-chart-image\), written by Flux's image automation; environments\/dev\.ts says "v0\.0\.1"/m);
+    assert.match(synth.stdout, /^kept tag v0\.0\.2 of develop\/helmbasic-develop \(develop.helmbasic-develop.chart-image\), written by Flux's image automation; environments\/dev\.ts says "v0\.0\.1"/m);
     assert.equal(fs.readFileSync(dev, 'utf8'), committed);
     assert.equal(runCli(['check'], { cwd: project.root }).status, 0);
     assert.equal(runCli(['diff'], { cwd: project.root }).status, 0);
@@ -400,7 +411,7 @@ describe("Flux v2: no fight with the image-automation-controller", () => {
 
   it('writes the definition back over a tag the policy refuses', () => {
     const { project, dev } = v2Seed();
-    controllerSets(dev, 'develop-helmbasic-develop-chart-image', 'latest');
+    controllerSets(dev, 'develop.helmbasic-develop.chart-image', 'latest');
     const synth = runCli(['synth'], { cwd: project.root });
     assert.match(synth.stdout, /1 written/);
     assert.match(fs.readFileSync(dev, 'utf8'), /^ {6}tag: v0\.0\.1 # \{"\$imagepolicy"/m);

@@ -234,7 +234,7 @@ describe('promote and adopt, as the definition sees it', { skip: skipRuamel() },
     assert.equal(runCli(['synth', '--flux', 'v2', '--out', out], { cwd: project.root }).status, 0);
     const file = path.join(out, 'releases', 'dev.yaml');
     const text = fs.readFileSync(file, 'utf8');
-    const marked = /^( {6}tag: )v0\.0\.1( # \{"\$imagepolicy": "fluxcd:develop-helmbasic-develop-chart-image:tag"\})$/m;
+    const marked = /^( {6}tag: )v0\.0\.1( # \{"\$imagepolicy": "fluxcd:develop.helmbasic-develop.chart-image:tag"\})$/m;
     assert.match(text, marked);
     fs.writeFileSync(file, text.replace(marked, '$1v0.0.7$2'));
     const adopt = runCli(['adopt', '--flux', 'v2', '--out', out], { cwd: project.root });

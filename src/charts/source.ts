@@ -2,6 +2,10 @@
  * Reads the files `chart import` needs from a chart folder or a packaged
  * chart (`helm package`'s `.tgz`: a gzipped tar whose files sit under one
  * top folder, `<chart>/Chart.yaml`), offline.
+ *
+ * A chart is untrusted data: only regular files are read (a FIFO or device
+ * would block), a symbolic link only when it stays inside the chart folder,
+ * and files, archives, their inflated size and entry count are bounded.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,46 +20,106 @@ export interface ChartFiles {
   readonly valuesSchemaJson?: string;
 }
 
+/** What is wrong with a chart source, and the file at fault (the source, or a file in it). */
+export class ChartSourceError extends Error {
+  public constructor(
+    public readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 const WANTED = ['Chart.yaml', 'values.yaml', 'values.schema.json'] as const;
 
-/** Reads a chart folder or `.tgz`; throws an Error saying what is missing. */
+/** Limits on what a chart may make helmflux read. */
+export const CHART_LIMITS = {
+  /** Bytes of one file read (Chart.yaml, values.yaml, values.schema.json). */
+  fileBytes: 8 * 1024 * 1024,
+  /** Bytes of a packaged chart, compressed. */
+  archiveBytes: 64 * 1024 * 1024,
+  /** Bytes of a packaged chart once inflated. */
+  inflatedBytes: 256 * 1024 * 1024,
+  /** Entries of a packaged chart. */
+  entries: 20_000,
+} as const;
+
+const MIB = 1024 * 1024;
+
+/** Reads a chart folder or `.tgz`; throws an Error saying what is missing or refused. */
 export function readChart(source: string, cwd: string): ChartFiles {
   const full = path.resolve(cwd, source);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(full);
   } catch {
-    throw new Error(`${source}: no such chart folder or .tgz file`);
+    throw new ChartSourceError(source, `no such chart folder or .tgz file`);
   }
   const files = new Map<string, string>();
   if (stat.isDirectory()) {
+    const top = fs.realpathSync(full);
     for (const name of WANTED) {
-      const file = path.join(full, name);
-      if (fs.existsSync(file)) files.set(name, fs.readFileSync(file, 'utf8'));
+      const text = readChartFile(top, name, source);
+      if (text !== undefined) files.set(name, text);
     }
-  } else {
+  } else if (stat.isFile()) {
+    if (stat.size > CHART_LIMITS.archiveBytes) throw new ChartSourceError(source, `is ${Math.ceil(stat.size / MIB)} MiB, over the ${CHART_LIMITS.archiveBytes / MIB} MiB helmflux reads of a packaged chart`);
     for (const [name, text] of readTarGz(fs.readFileSync(full), source)) files.set(name, text);
+  } else {
+    throw new ChartSourceError(source, `is neither a folder nor a regular file (a FIFO, socket or device is never read)`);
   }
   const chartYaml = files.get('Chart.yaml');
-  if (chartYaml === undefined) throw new Error(`${source}: has no Chart.yaml, so it is not a Helm chart`);
+  if (chartYaml === undefined) throw new ChartSourceError(source, `has no Chart.yaml, so it is not a Helm chart`);
   return { source, chartYaml, valuesYaml: files.get('values.yaml'), valuesSchemaJson: files.get('values.schema.json') };
+}
+
+/** One file of a chart folder (`top`: its real path): a regular file inside it, or undefined when absent. */
+function readChartFile(top: string, name: string, source: string): string | undefined {
+  const file = path.join(top, name);
+  let link: fs.Stats;
+  try {
+    link = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  let real = file;
+  if (link.isSymbolicLink()) {
+    try {
+      real = fs.realpathSync(file);
+    } catch (err) {
+      throw new ChartSourceError(`${source}/${name}`, `is a symbolic link that cannot be followed (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    const inside = path.relative(top, real);
+    if (inside.startsWith('..') || path.isAbsolute(inside)) throw new ChartSourceError(`${source}/${name}`, `is a symbolic link to ${real}, outside the chart folder (never read: it would copy that file into the repository)`);
+  }
+  const stat = fs.statSync(real);
+  if (!stat.isFile()) throw new ChartSourceError(`${source}/${name}`, `is not a regular file (a FIFO, socket, device or folder is never read)`);
+  if (stat.size > CHART_LIMITS.fileBytes) throw new ChartSourceError(`${source}/${name}`, `is ${Math.ceil(stat.size / MIB)} MiB, over the ${CHART_LIMITS.fileBytes / MIB} MiB helmflux reads of one chart file`);
+  return fs.readFileSync(real, 'utf8');
 }
 
 /** The wanted files at the top folder of a packaged chart (subcharts under `charts/` are not read). */
 function readTarGz(bytes: Buffer, source: string): Map<string, string> {
   let tar: Buffer;
   try {
-    tar = gunzipSync(bytes);
-  } catch {
-    throw new Error(`${source}: is neither a folder nor a gzipped tar (.tgz) of a chart`);
+    tar = gunzipSync(bytes, { maxOutputLength: CHART_LIMITS.inflatedBytes });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength/i.test((err as Error).message)) {
+      throw new ChartSourceError(source, `inflates to more than ${CHART_LIMITS.inflatedBytes / MIB} MiB, over what helmflux reads of a packaged chart`);
+    }
+    throw new ChartSourceError(source, `is neither a folder nor a gzipped tar (.tgz) of a chart`);
   }
   const found = new Map<string, string>();
+  let atRoot = false;
+  let entries = 0;
   let longName: string | undefined;
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
+    if (++entries > CHART_LIMITS.entries) throw new ChartSourceError(source, `holds more than ${CHART_LIMITS.entries} entries, over what helmflux reads of a packaged chart`);
     const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
     const size = parseInt(field(124, 12).trim() || '0', 8);
+    if (!Number.isFinite(size) || size < 0) throw new ChartSourceError(source, `is not a tar archive helmflux can read (an entry's size is unreadable)`);
     const type = String.fromCharCode(header[156] || 48);
     const prefix = field(345, 155);
     const body = tar.subarray(offset + 512, offset + 512 + size);
@@ -74,8 +138,13 @@ function readTarGz(bytes: Buffer, source: string): Map<string, string> {
     longName = undefined;
     if (type !== '0' && type !== '\0') continue;
     const parts = name.split('/').filter((p) => p !== '' && p !== '.');
-    if (parts.length === 2 && (WANTED as readonly string[]).includes(parts[1])) found.set(parts[1], body.toString('utf8'));
+    if (parts.length === 1 && parts[0] === 'Chart.yaml') atRoot = true;
+    if (parts.length === 2 && (WANTED as readonly string[]).includes(parts[1])) {
+      if (size > CHART_LIMITS.fileBytes) throw new ChartSourceError(`${source}:${name}`, `is ${Math.ceil(size / MIB)} MiB, over the ${CHART_LIMITS.fileBytes / MIB} MiB helmflux reads of one chart file`);
+      found.set(parts[1], body.toString('utf8'));
+    }
   }
-  if (found.size === 0) throw new Error(`${source}: holds no Chart.yaml at its top folder`);
+  if (found.size === 0 && atRoot) throw new ChartSourceError(source, `holds Chart.yaml at the archive's root, not in a top folder (<chart>/Chart.yaml) as helm package writes it: package the chart with helm package, or import its folder`);
+  if (found.size === 0) throw new ChartSourceError(source, `holds no Chart.yaml at its top folder`);
   return found;
 }

@@ -9,8 +9,8 @@ import { SynthCache } from '../engine/cache';
 import { cacheEntries, openProject, selectEnvironments, synthesize, type Project, type Synthesis } from '../engine/pipeline';
 import { InputError, type Problem } from '../problems';
 import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from '../load/project';
-import { LEGACY_RECORD_FILE } from '../output/layout';
-import { applyPlan, planWrite } from '../output/writer';
+import { environmentOfPath, isGeneratedPath, isProjectPath, LEGACY_RECORD_FILE, PROJECT_FILES } from '../output/layout';
+import { applyPlan, manifestFiles, planWrite } from '../output/writer';
 import { review, type Review } from '../review/diff';
 import type { UnreadableFile } from '../review/manifests';
 import { automationWarnings } from '../targets/flux-v1/automation';
@@ -81,7 +81,8 @@ function prepareWrite(options: SynthOptions) {
   const synthesis = synthesize(project, { cache, threads: options.threads ?? defaultThreads() });
   const scope = selectEnvironments(synthesis.environments, options.environments);
   // Project files (environment '') are of every environment: always written.
-  const rendered = synthesis.files.filter((f) => scope === undefined || f.environment === '' || scope.has(f.environment));
+  let rendered = synthesis.files.filter((f) => scope === undefined || f.environment === '' || scope.has(f.environment));
+  if (scope !== undefined && project.settings.settings.flux === 'v2') rendered = withKustomizationOnDisk(rendered, out.dir, scope);
   // Tags Flux's image automation committed into dist/ stay (targets/flux-v1/keep.ts, targets/flux-v2/keep.ts).
   const target = targetOf(project.settings.settings);
   const committed = readAutomatedFiles(out.dir, rendered, target.rewritable);
@@ -224,6 +225,17 @@ export function validate(options: ProjectOptions & { readonly threads?: number }
   // Flux v2's project files hold objects too (kustomization.yaml is none).
   const shared = synthesis.files.filter((f) => f.environment === '' && f.path.startsWith('flux/')).reduce((n, f) => n + (f.text.match(/^---$/gm)?.length ?? 0), 0);
   return { environments: synthesis.environments.length, objects: synthesis.environments.reduce((n, e) => n + e.objects, shared) };
+}
+
+/**
+ * Under `--env`, `kustomization.yaml` lists what the folder holds after the
+ * run: the files written now, and the generated files of the other
+ * environments as they are on disk (not the ones a full synth would write).
+ */
+function withKustomizationOnDisk(rendered: readonly RenderedFile[], outDir: string, scope: ReadonlySet<string>): RenderedFile[] {
+  const { kustomizationFile } = require('../targets/flux-v2/project') as typeof import('../targets/flux-v2/project');
+  const others = manifestFiles(outDir).filter((p) => isGeneratedPath(p) && !isProjectPath(p) && !scope.has(environmentOfPath(p)));
+  return rendered.map((f) => (f.path === PROJECT_FILES.kustomization ? kustomizationFile([...rendered.map((r) => r.path), ...others]) : f));
 }
 
 /** The files in the output folder of rendered releases files that Flux's image automation may rewrite (the only ones it rewrites). */

@@ -25,8 +25,12 @@ export function parseFilter(filter: string): { kind: FilterKind; pattern: string
   return { kind: 'glob', pattern: filter, prefixed: false };
 }
 
+/** The longest filter helmflux reads: real ones are a few dozen characters; a longer one is a mistake or an attack. */
+export const MAX_FILTER_LENGTH = 512;
+
 /** Why a filter is invalid in Flux (where it would match every tag), or undefined when it is valid. */
 export function filterProblem(filter: string): string | undefined {
+  if (filter.length > MAX_FILTER_LENGTH) return `is ${filter.length} characters long, over helmflux's limit of ${MAX_FILTER_LENGTH}`;
   const { kind, pattern, prefixed } = parseFilter(filter);
   if (!prefixed) return 'does not start with glob:, semver:, regex: or regexp:';
   if (kind === 'semver') return semverConstraintProblem(pattern);

@@ -5,7 +5,13 @@
  * are valid here, not there), so this is a reading of Masterminds' own
  * grammar and checks, tested against the Go library itself
  * (`test/automation.test.ts`).
+ *
+ * Masterminds' grammar is a set of Go regular expressions; they run here
+ * under RE2 semantics too (re2js), in time linear in the input: JavaScript's
+ * backtracking engine takes exponential time on them for a constraint of a
+ * few versions separated by runs of spaces.
  */
+import { RE2JS } from 're2js';
 
 interface Version {
   readonly major: bigint;
@@ -26,10 +32,10 @@ const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0
 const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
 // Go's \s is ASCII whitespace only; JavaScript's also matches Unicode spaces (a pasted no-break space).
 const S = String.raw`[\t\n\f\r ]`;
-const VALID = new RegExp(String.raw`^(${S}*(${OPS})${S}*(${CV})${S}*)((?:${S}+|,${S}*)(${OPS})${S}*(${CV})${S}*)*$`);
-const FIND = new RegExp(String.raw`(${OPS})${S}*(${CV})`, 'g');
-const ONE = new RegExp(String.raw`^${S}*(${OPS})${S}*(${CV})${S}*$`);
-const RANGE = new RegExp(String.raw`${S}*(${CV})${S}+-${S}+(${CV})${S}*`, 'g');
+const VALID = RE2JS.compile(String.raw`^(${S}*(${OPS})${S}*(${CV})${S}*)((?:${S}+|,${S}*)(${OPS})${S}*(${CV})${S}*)*$`);
+const FIND = RE2JS.compile(String.raw`(${OPS})${S}*(${CV})`);
+const ONE = RE2JS.compile(String.raw`^${S}*(${OPS})${S}*(${CV})${S}*$`);
+const RANGE = RE2JS.compile(String.raw`${S}*(${CV})${S}+-${S}+(${CV})${S}*`);
 const VERSION = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
 const MAX_UINT64 = 18446744073709551615n;
 
@@ -46,22 +52,64 @@ function parseVersion(text: string): Version | string {
   return { major: numbers[0], minor: numbers[1], patch: numbers[2], pre };
 }
 
+/** Every match of an RE2 pattern in a text, left to right, each as its groups (`undefined` for a group that did not take part). */
+function allMatches(re: RE2JS, text: string): { start: number; end: number; groups: (string | undefined)[] }[] {
+  const out: { start: number; end: number; groups: (string | undefined)[] }[] = [];
+  const m = re.matcher(text);
+  while (m.find()) {
+    const groups: (string | undefined)[] = [];
+    for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i) ?? undefined);
+    out.push({ start: m.start(), end: m.end(), groups });
+    if (m.end() === m.start() && m.end() >= text.length) break;
+  }
+  return out;
+}
+
+/** The groups of an RE2 pattern's match of a whole text, or null. */
+function exec(re: RE2JS, text: string): (string | undefined)[] | null {
+  const m = re.matcher(text);
+  if (!m.find()) return null;
+  const groups: (string | undefined)[] = [];
+  for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i) ?? undefined);
+  return groups;
+}
+
+/** Parsed constraints by text: a filter is read once per process, however many tags it is checked against. */
+const parsedConstraints = new Map<string, Constraint[][] | string>();
+
 /** A constraint string as Masterminds' NewConstraint parses it: OR groups of AND constraints, or why it cannot. */
 function parseConstraints(text: string): Constraint[][] | string {
-  // "1.2 - 1.4" becomes ">= 1.2, <= 1.4" first.
-  const rewritten = text.replace(RANGE, (_m, ...g: string[]) => `>= ${g[0]}, <= ${g[10]}`);
+  let parsed = parsedConstraints.get(text);
+  if (parsed === undefined) {
+    parsed = parseConstraintsOnce(text);
+    if (parsedConstraints.size > 1000) parsedConstraints.clear();
+    parsedConstraints.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parseConstraintsOnce(text: string): Constraint[][] | string {
+  // "1.2 - 1.4" becomes ">= 1.2, <= 1.4" first (Go's ReplaceAllStringFunc: left to right, not overlapping).
+  let rewritten = '';
+  let at = 0;
+  for (const range of allMatches(RANGE, text)) {
+    rewritten += `${text.slice(at, range.start)}>= ${range.groups[1]}, <= ${range.groups[11]}`;
+    at = range.end;
+  }
+  rewritten += text.slice(at);
   const groups: Constraint[][] = [];
   for (const segment of rewritten.split('||')) {
-    if (!VALID.test(segment)) return `improper constraint "${segment}"`;
+    if (!VALID.matcher(segment).find()) return `improper constraint "${segment.length > 80 ? `${segment.slice(0, 77)}...` : segment}"`;
     const group: Constraint[] = [];
-    for (const part of segment.match(FIND) ?? [segment]) {
-      const m = ONE.exec(part);
+    const found = allMatches(FIND, segment).map((f) => f.groups[0]!);
+    for (const part of found.length > 0 ? found : [segment]) {
+      const m = exec(ONE, part);
       if (m === null) return `improper constraint "${part}"`;
-      let version = m[2];
+      let version = m[2]!;
       let dirty = false;
       let minorDirty = false;
       let patchDirty = false;
-      if (isX(m[3]) || m[3] === undefined) {
+      if (m[3] === undefined || isX(m[3])) {
         version = `0.0.0${m[6] ?? ''}`;
         dirty = true;
       } else if (m[4] === undefined || isX(m[4].slice(1))) {
@@ -73,7 +121,7 @@ function parseConstraints(text: string): Constraint[][] | string {
       }
       const con = parseVersion(version);
       if (typeof con === 'string') return `${con} in "${part.trim()}"`;
-      group.push({ op: m[1], con, dirty, minorDirty, patchDirty });
+      group.push({ op: m[1]!, con, dirty, minorDirty, patchDirty });
     }
     groups.push(group);
   }

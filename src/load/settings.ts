@@ -27,8 +27,19 @@ export interface LoadedSettings {
 /** Loads and checks the settings file of a project root. */
 export function loadSettings(root: string): LoadedSettings {
   const filename = path.join(root, SETTINGS_FILE);
-  const stat = fs.statSync(filename, { throwIfNoEntry: false });
-  if (stat === undefined) return { settings: NO_SETTINGS, key: '', files: [filename], problems: [] };
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(filename, { throwIfNoEntry: false });
+  } catch (err) {
+    // A link that loops (ELOOP), a folder in the path that is a file (ENOTDIR), no permission (EACCES): the user's to fix.
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return failed(filename, `cannot be read (${code}${code === 'ELOOP' ? ': a symbolic link that loops' : ''})`, `Make ${SETTINGS_FILE} a readable file, or remove it to use the defaults.`);
+  }
+  if (stat === undefined) {
+    // A dangling symbolic link is not "no settings": the user meant a file there.
+    if (fs.lstatSync(filename, { throwIfNoEntry: false })?.isSymbolicLink()) return failed(filename, 'is a symbolic link to nothing', `Point it at the settings file, or remove it to use the defaults.`);
+    return { settings: NO_SETTINGS, key: '', files: [filename], problems: [] };
+  }
   if (!stat.isFile()) return failed(filename, 'is not a file', `Make ${SETTINGS_FILE} a file, or remove it to use the defaults.`);
   const display = (file: string) => {
     const relative = path.relative(root, file);

@@ -4,7 +4,8 @@
  *
  * - one ImageRepository per image, shared by every environment running it
  *   (named after the image), and one ImagePolicy per container (named after
- *   the release's namespace, name and container), both in the namespace Flux
+ *   the release's namespace, name and container; `v2Name` makes each name
+ *   differ for different images and containers), both in the namespace Flux
  *   runs in (the ImageUpdateAutomation only reads policies of its own namespace);
  * - the v1 filter becomes the policy: `semver:R` → `policy.semver.range: R`;
  *   `glob:P` → `filterTags.pattern` (P anchored, `*` any text, everything
@@ -18,6 +19,7 @@
  *   separate `registry` gets no `:name` marker (the controller would write
  *   the registry into it).
  */
+import { createHash } from 'node:crypto';
 import type { HelmValues, ReleaseDefinition } from '../../definition/types';
 import { CHART_IMAGE, valuesContainers } from '../../images/containers';
 
@@ -38,16 +40,35 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** A DNS subdomain name from parts (lowercase, `-` for anything else), at most 253 characters. */
+/** A DNS label with no `--` in it: what a readable name is made of. */
+const READABLE_PART = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Readable names stay within a label value's length, as Flux's own names do. */
+const MAX_READABLE = 63;
+
+/**
+ * An object name that is a function of its parts and of nothing else, and
+ * differs for different parts (injective), readable where it can be:
+ *
+ * - the parts joined by `.` (`develop.helmbasic-develop.chart-image`), when
+ *   each is a DNS label without `--` and the whole fits in 63 characters:
+ *   no dot inside a part, so the dots give the parts back;
+ * - otherwise the parts as one slug, cut short, then `--` and 12 hex digits
+ *   of a sha256 of the parts (`ghcr-io-fluxcd-podinfo--3f5c0a9e1b2d`):
+ *   a readable name never holds `--`, so the two forms never meet.
+ *
+ * Both are DNS subdomains of at most 63 characters.
+ */
 export function v2Name(...parts: string[]): string {
-  const name = parts
+  const readable = parts.join('.');
+  if (parts.every((p) => READABLE_PART.test(p)) && readable.length <= MAX_READABLE) return readable;
+  const slug = parts
     .join('-')
     .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, '-')
-    // Each dot-separated label starts and ends with a letter or digit.
-    .replace(/-*\.[-.]*/g, '.')
-    .replace(/^[-.]+|[-.]+$/g, '');
-  return name.slice(0, 253).replace(/[-.]+$/, '');
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const hash = createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 12);
+  return `${slug.slice(0, MAX_READABLE - 14).replace(/-+$/, '') || 'x'}--${hash}`;
 }
 
 function at(values: HelmValues, dotPath: string): unknown {
@@ -68,7 +89,7 @@ export function containerImages(release: ReleaseDefinition, namespace: string): 
     const policyName = v2Name(namespace, release.name, container);
     const push = (image: string, markers: ContainerImage['markers']) => {
       if (image === '' || markers.length === 0) return;
-      out.push({ container, image, repositoryName: v2Name(image.replace(/^docker\.io\//, '')), policyName, filter, markers });
+      out.push({ container, image, repositoryName: v2Name(...image.replace(/^docker\.io\//, '').split('/')), policyName, filter, markers });
     };
     if (paths.repository !== undefined) {
       const repository = at(values, paths.repository);

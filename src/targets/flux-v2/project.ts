@@ -37,8 +37,13 @@ export function projectFilesV2(files: readonly RenderedFile[]): { files: Rendere
     const documents = [...objects].sort(([a], [b]) => compareCodePoints(a, b)).map(([, o]) => o.document);
     out.push({ path, environment: '', text: generatedFileText(PROJECT_SOURCE, documents) });
   }
-  const resources = [...files.map((f) => f.path), ...out.map((f) => f.path)].sort(compareCodePoints);
-  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
-  out.push({ path: PROJECT_FILES.kustomization, environment: '', text: generatedFileText(PROJECT_SOURCE, [toYamlDocument(kustomization, keyOrderV2)]) });
+  out.push(kustomizationFile([...files.map((f) => f.path), ...out.map((f) => f.path)]));
   return { files: out, problems };
+}
+
+/** `kustomization.yaml` listing these files of the folder (relative paths), in code point order. */
+export function kustomizationFile(paths: readonly string[]): RenderedFile {
+  const resources = [...new Set(paths)].filter((p) => p !== PROJECT_FILES.kustomization).sort(compareCodePoints);
+  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources };
+  return { path: PROJECT_FILES.kustomization, environment: '', text: generatedFileText(PROJECT_SOURCE, [toYamlDocument(kustomization, keyOrderV2)]) };
 }
