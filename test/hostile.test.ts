@@ -12,6 +12,11 @@ import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
 import { BIN, environmentSource, seedProject, snapshotTree, tempProject } from './helpers';
 import { variableName, valuesTypeName } from '../src/commands/chart-import';
+import { isSecretKey } from '../src/definition/secret-keys';
+import { NO_SETTINGS } from '../src/definition/settings';
+import { review } from '../src/review/diff';
+import { escapeCell, formatJson, formatMarkdown, formatText, formatUnified } from '../src/review/format';
+import { fluxV1Effects } from '../src/targets/flux-v1/effects';
 
 /** Runs the CLI with a generous time limit: a hang fails the test (status null) instead of blocking the suite. */
 function run(args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
@@ -265,5 +270,103 @@ describe('Flux v2 object names are unique by construction', () => {
     // A full synth then lists qa too.
     assert.equal(run(['synth', '--flux', 'v2', '--out', out], project.root).status, 0);
     assert.ok((YAML.parse(fs.readFileSync(path.join(out, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources.includes('releases/qa.yaml'));
+  });
+});
+
+describe('no secret in review output, by a rule that knows how people name them', () => {
+  const compare = (before: string, after: string) => review(new Map([['releases/dev.yaml', before]]), new Map([['releases/dev.yaml', after]]), fluxV1Effects(NO_SETTINGS));
+  const all = (r: ReturnType<typeof compare>) => [formatText(r, 'dist', 'x', false), formatMarkdown(r, 'dist', 'x'), formatJson(r, 'dist', 'x'), formatUnified(r, 'dist', false)].join('\n');
+
+  it('masks a Secret in last-applied-configuration, a Secret inside a List, an authorization value and a URL password', () => {
+    const version = (pw: string) =>
+      [
+        `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: develop\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{"kind":"Secret","data":{"p":"${pw}-LAST"}}'\ndata:\n  auth: "Bearer ${pw}-BEARER-abcdefgh"\n  url: "https://admin:${pw}-URL@db.example.com/x"\n`,
+        `---\napiVersion: v1\nkind: List\nmetadata:\n  name: l\n  namespace: develop\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: s\n    stringData:\n      p: ${pw}-LIST\n`,
+      ].join('');
+    const text = all(compare(version('OLD'), version('NEW')));
+    for (const leak of ['OLD-', 'NEW-']) assert.ok(!text.includes(leak), `${leak} in:\n${text}`);
+    assert.match(formatUnified(compare('', version('NEW')), 'dist', false), /https:\/\/admin:\(hidden\)@db\.example\.com\/x/);
+  });
+
+  it('knows real-world credential names, and keeps reference names visible', () => {
+    const secret = ['secrets', 'passwords', 'tokens', 'credential', 'credentials', 'passphrase', 'pwd', 'dbpassword', 'password1', 'db_password_2', 'privateKeyPem', 'encryptionKey', 'smtpPasswords', 'clientSecret', 'apiKey', 'tls.key', 'API_KEY', 'smtpPass', 'jwtSecret', 'sshPrivateKey', 'licenseKey', 'tokenBase64', 'rootPassword', 'AWS_SECRET_ACCESS_KEY', 'oauth2ClientSecret', 'redisPassword'];
+    const visible = ['existingSecret', 'secretName', 'tokenTTL', 'secretRef', 'secretKeyRef', 'passwordFile', 'keyName', 'imagePullSecrets', 'existingSecretPasswordKey', 'usePasswordFile', 'tokenPath', 'secretMounts', 'passwordLength', 'authorization', 'key', 'keyPath', 'compass', 'bypassProxy'];
+    assert.deepEqual(secret.filter((k) => !isSecretKey(k)), []);
+    assert.deepEqual(visible.filter((k) => isSecretKey(k)), []);
+  });
+
+  it('validation refuses literals under passphrase, secrets.* and smtpPasswords, an authorization value and a URL with a password', () => {
+    const project = tempProject({
+      'web.ts': environmentSource({
+        namespace: { name: 'web' },
+        releases: [{
+          name: 'web', chart: { git: 'https://bot:hunter2@github.com/org/charts', path: 'web', ref: 'main' },
+          values: { passphrase: 'x1', secrets: { db: 'x2' }, smtpPasswords: ['x3'], headers: { Authorization: 'Bearer abcdefghijkl' }, db: { url: 'postgres://u:x5@db/x' }, imagePullSecrets: [{ name: 'regcred' }] },
+        }],
+      }),
+    });
+    const result = run(['validate'], project.root);
+    assert.equal(result.status, 2);
+    for (const field of ['values.passphrase', 'values.secrets.db', 'values.smtpPasswords[0]', 'values.headers.Authorization', 'values.db.url']) {
+      assert.match(result.stderr, new RegExp(`releases\\[0\\]\\.${field.replace(/[.[\]]/g, '\\$&')}: is a literal credential`), field);
+    }
+    assert.match(result.stderr, /releases\[0\]\.chart\.git: holds a password \(user:password@\)/);
+    assert.doesNotMatch(result.stderr, /imagePullSecrets/);
+  });
+});
+
+describe('markdown meant for a PR comment is inert', () => {
+  it('escapes math, autolinks, emoji shortcodes and bidi overrides', () => {
+    const text = escapeCell('$$x^2$$ https://evil.example www.evil.example :smile: a\u202Eb');
+    for (const active of ['$$', 'https://', 'www.', ':smile:', '\u202E']) assert.ok(!text.includes(active), `${active} in ${text}`);
+    assert.match(text, /&#60;U\+202E&#62;/);
+  });
+
+  it('one very long field path never empties the table', () => {
+    const key = 'k'.repeat(100_000);
+    // An explicit key (`? key`): YAML limits implicit keys to 1024 characters.
+    const before = `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: d\ndata:\n  ? ${key}\n  : a\n  short: a\n`;
+    const after = before.replace(/: a\n/g, ': b\n');
+    const r = review(new Map([['releases/dev.yaml', before]]), new Map([['releases/dev.yaml', after]]), fluxV1Effects(NO_SETTINGS));
+    const markdown = formatMarkdown(r, 'dist', 'x', 20_000);
+    assert.ok(markdown.length < 20_000);
+    assert.match(markdown, /<code>data\.short<\/code> \| <code>&#34;a&#34;<\/code>|<code>data\.short<\/code>/);
+  });
+});
+
+describe('limits Kubernetes and git enforce are checked before commit', () => {
+  it('annotations over 256 KiB are exit 2', () => {
+    const project = tempProject({
+      'web.ts': environmentSource({ namespace: { name: 'web' }, releases: [{ name: 'web', chart: { git: 'git@github.com:org/charts', path: 'web', ref: 'main' }, annotations: { 'example.com/a': 'x'.repeat(140_000), 'example.com/b': 'y'.repeat(140_000) } }] }),
+    });
+    const result = run(['validate'], project.root);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /releases\[0\]\.annotations: are \d+ bytes together, over Kubernetes' limit of 262144/);
+  });
+
+  for (const [field, value, message] of [
+    ['branch', 'a..b', /holds "\.\."/],
+    ['branch', 'x.lock', /ends with "\.lock"/],
+    ['branch', 'feat/', /ends with "\/"/],
+    ['branch', '@{u}', /holds "@\{"/],
+    ['path', 'dist\u0007x', /is not a path inside the repository/],
+  ] as const) {
+    it(`gitops.${field} ${JSON.stringify(value)} is refused`, () => {
+      const project = seedProject();
+      const gitops = { url: 'ssh://git@github.com/org/fleet', branch: 'main', path: 'dist', [field]: value };
+      fs.writeFileSync(path.join(project.root, 'helmflux.settings.ts'), `import { defineSettings } from 'helmflux';\n\nexport default defineSettings(${JSON.stringify({ chartsGitUrl: 'git@github.com:mifonpe/helmflux', flux: 'v2', gitops })});\n`);
+      const result = run(['validate'], project.root);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, new RegExp(`^helmflux\\.settings\\.ts: gitops\\.${field}: .*${message.source}`, 'm'));
+    });
+  }
+
+  it('a line break in imageUpdateAuthor.name, a misspelt setting with its suggestion', () => {
+    const project = seedProject();
+    fs.writeFileSync(path.join(project.root, 'helmflux.settings.ts'), `import { defineSettings } from 'helmflux';\n\nexport default defineSettings(${JSON.stringify({ chartsGitUrl: 'git@github.com:mifonpe/helmflux', fluxNamespce: 'fluxcd', imageUpdateAuthor: { name: 'bot\nInjected: header', email: 'bot@example.com' } })} as any);\n`);
+    const result = run(['validate'], project.root);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /imageUpdateAuthor: .* is not a commit author/);
+    assert.match(result.stderr, /fluxNamespce: is not a known setting\. Did you mean fluxNamespace\?/);
   });
 });

@@ -64,6 +64,6 @@ describe('review', () => {
     assert.ok(!markdown.includes('@octocat'), 'no mention');
     assert.ok(!markdown.includes('[link]'), 'no link');
     assert.ok(!markdown.includes('</details> |'), 'no HTML or cell break');
-    assert.ok(markdown.includes('<code>"x&#96; @\u200boctocat &#91;link&#93;(https://evil) &#60;/details&#62; &#124; &#42;b&#42;"</code>'), markdown);
+    assert.ok(markdown.includes('<code>"x&#96; @\u200boctocat &#91;link&#93;(https&#58;//evil) &#60;/details&#62; &#124; &#42;b&#42;"</code>'), markdown);
   });
 });

@@ -25,7 +25,7 @@ const cases: Array<[string, unknown, string]> = [
   ['a reserved namespace', { namespace: { name: 'kube-system' } }, 'environments/dev.ts: namespace.name: "kube-system" is reserved. Use a namespace of the environment\'s own'],
   ['the namespace Flux runs in', { namespace: { name: 'fluxcd' } }, 'environments/dev.ts: namespace.name: "fluxcd" is reserved.'],
   ['a missing namespace', { releases: [] }, 'environments/dev.ts: namespace: is required. Add namespace.'],
-  ['an unknown top-level field', { namespace: { name: 'develop' }, realeses: [] }, 'environments/dev.ts: realeses: is not a known field. Remove it or correct its spelling; the fields here are namespace, releases.'],
+  ['an unknown top-level field', { namespace: { name: 'develop' }, realeses: [] }, 'environments/dev.ts: realeses: is not a known field. Did you mean releases? Remove it or correct its spelling; the fields here are namespace, releases.'],
   ['an unknown release field', { namespace: { name: 'develop' }, releases: [{ ...release, value: {} }] }, 'environments/dev.ts: releases[0].value: is not a known field.'],
   ['a release name that is not a DNS label', { namespace: { name: 'develop' }, releases: [{ ...release, name: 'Web' }] }, 'environments/dev.ts: releases[0].name: "Web" is not valid.'],
   ['a releaseName over 53 characters', { namespace: { name: 'develop' }, releases: [{ ...release, releaseName: 'r'.repeat(54) }] }, `environments/dev.ts: releases[0].releaseName: "${'r'.repeat(54)}" is longer than 53 characters. Helm release names are at most 53`],

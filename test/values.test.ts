@@ -13,7 +13,8 @@ import * as YAML from 'yaml';
 import { inferSchema } from '../src/charts/infer';
 import { isSecretKey, keyWords } from '../src/definition/secret-keys';
 import type { HelmValues, ReleaseDefinition } from '../src/definition/types';
-import { checkChartValues, checkNoPlaintextSecrets, closest } from '../src/values/check';
+import { checkChartValues, checkNoPlaintextSecrets } from '../src/values/check';
+import { closest } from '../src/suggest';
 import { finalValues, layerOf, mergeValues, valuesLayers } from '../src/values/layers';
 import { REPO, runCli, seedProject, snapshotTree } from './helpers';
 
@@ -163,8 +164,8 @@ describe('helmflux explain on the seed', () => {
 });
 
 describe('no plaintext secrets', () => {
-  const SECRET = ['password', 'adminPassword', 'db_password', 'DB-PASSWD', 'clientSecret', 'secret', 'authToken', 'token', 'credentials', 'awsCredentials', 'apiKey', 'api_key', 'API-KEY', 'privateKey', 'private.key', 'accessKey', 'secretKey', 'tls.key', 'sshKey', 'apikey'];
-  const NOT_SECRET = ['existingSecret', 'existing-secret', 'secretName', 'secretRef', 'secretKeyRef', 'tokenTTL', 'passwordFile', 'keyName', 'key', 'monkey', 'tokens', 'secretsEnabled', 'username', 'host', 'passwordSecretName'];
+  const SECRET = ['password', 'adminPassword', 'db_password', 'DB-PASSWD', 'clientSecret', 'secret', 'authToken', 'token', 'credentials', 'awsCredentials', 'apiKey', 'api_key', 'API-KEY', 'privateKey', 'private.key', 'accessKey', 'secretKey', 'tls.key', 'sshKey', 'apikey', 'tokens', 'passphrase', 'smtpPasswords', 'secrets'];
+  const NOT_SECRET = ['existingSecret', 'existing-secret', 'secretName', 'secretRef', 'secretKeyRef', 'tokenTTL', 'passwordFile', 'keyName', 'key', 'monkey', 'secretsEnabled', 'imagePullSecrets', 'username', 'host', 'passwordSecretName'];
 
   it('splits keys into words', () => {
     assert.deepEqual(keyWords('clientSecret'), ['client', 'secret']);

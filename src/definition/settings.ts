@@ -12,6 +12,8 @@
  * as `import { settings } from 'helmflux'`.
  */
 import type { Problem } from '../problems';
+import { closest } from '../suggest';
+import { urlHasPassword } from './secret-keys';
 
 /** The settings file, relative to the project root. */
 export const SETTINGS_FILE = 'helmflux.settings.ts';
@@ -171,13 +173,15 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
   }
   const known = ['chartsGitUrl', 'fluxNamespace', 'fluxGarbageCollection', 'flux', 'gitops', 'gitopsSource', 'deployKeySecret', 'imageUpdateAuthor'];
   for (const key of Object.keys(exported)) {
-    if (!known.includes(key)) add(key, 'is not a known setting', `Remove it or correct its spelling; the settings are ${known.join(', ')}. Values that environments share belong in a module of common/.`);
+    if (known.includes(key)) continue;
+    const guess = closest(key, known);
+    add(key, 'is not a known setting', `${guess ? `Did you mean ${guess}? ` : ''}Remove it or correct its spelling; the settings are ${known.join(', ')}. Values that environments share belong in a module of common/.`);
   }
   const chartsGitUrl = own('chartsGitUrl');
   if (chartsGitUrl === undefined) add('chartsGitUrl', 'is required', 'Add the git URL your charts come from, e.g. "git@github.com:org/charts".');
   else if (typeof chartsGitUrl !== 'string' || !GIT_URL.test(chartsGitUrl)) {
     add('chartsGitUrl', `${shown(chartsGitUrl)} is not a git URL`, 'Use an SSH or URL form, e.g. "git@github.com:org/repo" or "https://github.com/org/repo".');
-  }
+  } else if (urlHasPassword(chartsGitUrl)) add('chartsGitUrl', 'holds a password (user:password@), and the settings are committed to git', 'Remove the credentials from the URL: Flux and git get them from their own configuration (a deploy key, a credential helper).');
   const fluxNamespace = own('fluxNamespace') ?? DEFAULT_FLUX_NAMESPACE;
   if (typeof fluxNamespace !== 'string' || fluxNamespace.length > 63 || !DNS_LABEL.test(fluxNamespace)) {
     add('fluxNamespace', `${shown(fluxNamespace)} is not a namespace name`, 'Use the namespace Flux runs in, e.g. "fluxcd": at most 63 lowercase letters, digits and "-".');
@@ -197,8 +201,10 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
       for (const key of Object.keys(gitops)) if (!['url', 'branch', 'path'].includes(key)) add(`gitops.${key}`, 'is not a known field', 'The fields are url, branch and path.');
       const [url, branch, repoPath] = [field('url'), field('branch'), field('path')];
       if (typeof url !== 'string' || !GIT_URL.test(url)) add('gitops.url', `${shown(url)} is not a git URL`, 'Use the URL Flux syncs from, e.g. "ssh://git@github.com/org/fleet" or "git@github.com:org/fleet".');
-      if (typeof branch !== 'string' || !/^[^\s~^:?*[\\]+$/.test(branch) || branch.startsWith('-')) add('gitops.branch', `${shown(branch)} is not a branch name`, 'Use the branch Flux syncs, e.g. "main".');
-      if (typeof repoPath !== 'string' || repoPath === '' || repoPath.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(repoPath) || /\s/.test(repoPath)) {
+      else if (urlHasPassword(url)) add('gitops.url', 'holds a password (user:password@), and the settings are committed to git', 'Remove the credentials from the URL: Flux reads them from the Secret gitopsSource names.');
+      const branchProblem = typeof branch === 'string' ? refNameProblem(branch) : 'is not a string';
+      if (branchProblem !== undefined) add('gitops.branch', `${shown(branch)} is not a branch name git accepts: ${branchProblem}`, 'Use the branch Flux syncs, e.g. "main".');
+      if (typeof repoPath !== 'string' || repoPath === '' || repoPath.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(repoPath) || /[\s\p{Cc}]/u.test(repoPath)) {
         add('gitops.path', `${shown(repoPath)} is not a path inside the repository`, 'Use the output folder relative to the repository root, e.g. "dist" (no leading "/", no "..").');
       }
       if (typeof url === 'string' && typeof branch === 'string' && typeof repoPath === 'string') gitopsRepository = Object.freeze({ url, branch, path: repoPath.replace(/^\.\//, '').replace(/\/$/, '') });
@@ -217,7 +223,8 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
   const author = own('imageUpdateAuthor') ?? DEFAULT_AUTHOR;
   const authorName = (author as { name?: unknown } | null)?.name;
   const authorEmail = (author as { email?: unknown } | null)?.email;
-  if (author === null || typeof author !== 'object' || typeof authorName !== 'string' || authorName === '' || typeof authorEmail !== 'string' || !/^[^\s@<>]+@[^\s@<>]+$/.test(authorEmail) || Object.keys(author).some((k) => k !== 'name' && k !== 'email')) {
+  // A line break or control character in a commit author would end the header line of every commit Flux makes.
+  if (author === null || typeof author !== 'object' || typeof authorName !== 'string' || authorName === '' || /[\p{Cc}<>]/u.test(authorName) || typeof authorEmail !== 'string' || !/^[^\s@<>]+@[^\s@<>]+$/.test(authorEmail) || Object.keys(author).some((k) => k !== 'name' && k !== 'email')) {
     add('imageUpdateAuthor', `${shown(author)} is not a commit author`, "Give { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' }: a name and an e-mail address.");
   }
   const settings: Settings = Object.freeze({
@@ -231,6 +238,26 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
     imageUpdateAuthor: typeof authorName === 'string' && typeof authorEmail === 'string' ? Object.freeze({ name: authorName, email: authorEmail }) : DEFAULT_AUTHOR,
   });
   return { settings, problems };
+}
+
+/**
+ * Why git refuses a branch name (git check-ref-format, for `refs/heads/<name>`), or undefined:
+ * no `..`, `@{`, control characters, space, `~ ^ : ? * [ \\`; no component starting
+ * with `.` or ending with `.lock`; no leading `-` or `/`, no trailing `/` or `.`, no `//`; not `@`.
+ */
+export function refNameProblem(name: string): string | undefined {
+  if (name === '' || name === '@') return 'it is empty or "@"';
+  if (name.includes('..')) return 'it holds ".."';
+  if (name.includes('@{')) return 'it holds "@{"';
+  if (/[\p{Cc}\s~^:?*[\\]/u.test(name)) return 'it holds a space, control character or one of ~ ^ : ? * [ \\';
+  if (name.startsWith('-')) return 'it starts with "-"';
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return 'it starts or ends with "/", or holds "//"';
+  if (name.endsWith('.')) return 'it ends with "."';
+  for (const part of name.split('/')) {
+    if (part.startsWith('.')) return `its part "${part}" starts with "."`;
+    if (part.endsWith('.lock')) return `its part "${part}" ends with ".lock"`;
+  }
+  return undefined;
 }
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

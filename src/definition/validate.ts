@@ -21,7 +21,8 @@ import { validators, type SchemaError } from './validators';
 import { key as yamlKey } from '../output/yaml';
 import { finalValues } from '../values/layers';
 import { checkChartValues, checkNoPlaintextSecrets } from '../values/check';
-import { NOT_SECRET_ANNOTATION } from './secret-keys';
+import { NOT_SECRET_ANNOTATION, urlHasPassword } from './secret-keys';
+import { closest } from '../suggest';
 
 /** Namespaces no environment may take: Kubernetes' own, and the one Flux runs in. */
 export function reservedNamespaces(settings: Settings): readonly string[] {
@@ -195,12 +196,31 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
     if (release.notSecret !== undefined && release.annotations?.[NOT_SECRET_ANNOTATION] !== undefined) {
       add(fieldPath(`${at}.annotations`, NOT_SECRET_ANNOTATION), 'is set by notSecret', 'Remove the annotation and keep notSecret.');
     }
-    if (release.values !== undefined && checkValues(release.values, `${at}.values`, add)) {
+    const valuesOk = release.values === undefined || checkValues(release.values, `${at}.values`, add);
+    if (release.values !== undefined && valuesOk) {
       if (release.imported !== undefined) checkChartValues(release.values, release.imported, `${at}.values`, add);
       checkNoPlaintextSecrets(release.values, release.notSecret ?? [], `${at}.values`, add);
     }
+    if (valuesOk) checkObjectLimits(release, at, add);
   });
   return problems.length === 0 ? { problems, definition } : { problems };
+}
+
+/** Kubernetes' limits on one object: its annotations together (the API server refuses more), and the object as etcd stores it. */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+/** What the API server would refuse of a HelmRelease (with values that are plain JSON), checked before it is committed. */
+function checkObjectLimits(release: ReleaseDefinition, at: string, add: Add): void {
+  const annotations = Object.entries(release.annotations ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (annotations > MAX_ANNOTATION_BYTES) {
+    add(`${at}.annotations`, `are ${annotations} bytes together, over Kubernetes' limit of ${MAX_ANNOTATION_BYTES} (256 KiB) for one object's annotations`, 'Keep large data out of annotations: put it in a ConfigMap, or in values.');
+  }
+  // The rendered object adds a few hundred bytes of its own around the definition.
+  const bytes = Buffer.byteLength(JSON.stringify({ ...release, imported: undefined })) + 4096;
+  if (bytes > MAX_OBJECT_BYTES) {
+    add(at, `would render to about ${bytes} bytes, over the ${MAX_OBJECT_BYTES} (1.5 MiB) the API server stores for one object`, 'Keep large data out of the HelmRelease: put it in the chart, or in a ConfigMap or Secret referenced with valuesFrom.');
+  }
 }
 
 /** A definition whose releases' `values` are their final, layered values. */
@@ -296,8 +316,20 @@ function strangeCharacter(name: string): string {
   return ` (it holds ${JSON.stringify(c)}, U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
 }
 
+/** A URL with a password would commit it to git (and print it in review): credentials belong to Flux's secrets. */
+function checkUrlCredentials(url: unknown, field: string, add: Add): void {
+  if (typeof url === 'string' && urlHasPassword(url)) {
+    add(field, 'holds a password (user:password@), and the definition is committed to git', "Remove the credentials from the URL: give Flux the repository's credentials in a Secret (chart.secretRef for a Helm repository; the deploy key or git credentials Flux is installed with for git).");
+  }
+}
+
 function checkChart(release: ReleaseDefinition, at: string, add: Add): void {
   const chart = release.chart as unknown as Record<string, unknown>;
+  checkUrlCredentials(chart.git, `${at}.git`, add);
+  checkUrlCredentials(chart.repository, `${at}.repository`, add);
+  (release.valuesFrom ?? []).forEach((from, i) => {
+    if ('externalSourceRef' in from) checkUrlCredentials(from.externalSourceRef.url, `${at.replace(/\.chart$/, '')}.valuesFrom[${i}].externalSourceRef.url`, add);
+  });
   const isGit = chart.git !== undefined;
   const isRepository = chart.repository !== undefined;
   if (isGit === isRepository) {
@@ -434,11 +466,12 @@ function schemaProblem(env: LoadedEnvironment, error: SchemaError): Problem {
     case 'additionalProperties': {
       const extra = String(params.additionalProperty);
       const known = Object.keys((node?.properties as object | undefined) ?? {});
+      const guess = closest(extra, known);
       return {
         file: env.file,
         field: fieldPath(field, extra),
         message: 'is not a known field',
-        fix: `Remove it or correct its spelling; the fields here are ${known.join(', ')}.`,
+        fix: `${guess ? `Did you mean ${guess}? ` : ''}Remove it or correct its spelling; the fields here are ${known.join(', ')}.`,
       };
     }
     default: {

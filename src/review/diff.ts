@@ -12,6 +12,7 @@ import { environmentOfPath, isGeneratedPath } from '../output/layout';
 import { compareCodePoints } from '../order';
 import { helmReleaseOf } from './helm-release';
 import { readManifests, type ManifestObject, type UnreadableFile } from './manifests';
+import { isSecretValue } from '../definition/secret-keys';
 import { isSecretPair, isSecretPath, maskingOf, maskSecrets, type Masking } from './secrets';
 
 /** One field that differs. `path` is a list of keys (a key may hold dots) and array indexes. */
@@ -248,6 +249,11 @@ export function diffValues(a: unknown, b: unknown, path: (string | number)[], ou
     return;
   }
   if (JSON.stringify(a) === JSON.stringify(b)) return;
+  // A credential by its value (an authorization, a URL's password) is masked whatever its key.
+  if ((typeof a === 'string' && isSecretValue(a)) || (typeof b === 'string' && isSecretValue(b))) {
+    out.push({ path: [...path], masked: 'changed' });
+    return;
+  }
   out.push(field([...path], true, a, true, b, masking));
 }
 

@@ -99,15 +99,26 @@ export function formatText(r: Review, outDir: string, against: string, color: bo
 }
 
 /**
- * Text for a markdown table cell or line: every character markdown or HTML
- * gives a meaning (`\ | < > & * _ [ ] #` and the backtick) as an entity,
- * line breaks as spaces, and `@` broken so no one is mentioned.
+ * Text for a markdown table cell or line, inert: every character markdown,
+ * GitHub's extensions or HTML give a meaning (`\ | < > & * _ [ ] # ~ $ :`
+ * and the backtick: no emphasis, link, math `$$...$$`, `:emoji:` or
+ * `https://` autolink) as an entity, `www.` broken (no autolink), line
+ * breaks as spaces, `@` broken so no one is mentioned, and the characters
+ * that reorder text (bidi controls such as U+202E) shown as `<U+202E>`.
  */
-function escapeCell(s: string): string {
+export function escapeCell(s: string): string {
   return s
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .replace(/[&<>|`\\*_[\]#~]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`)
+    .replace(/[&<>|`\\*_[\]#~$:]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`)
     .replace(/@/g, '@\u200b');
+}
+
+/** A field path in a markdown cell: shortened like a value, so one long key cannot fill the comment. */
+function pathCell(path: readonly (string | number)[]): string {
+  const text = pathText(path);
+  return `<code>${escapeCell(text.length > 200 ? `${text.slice(0, 197)}...` : text)}</code>`;
 }
 
 /** A value as inline code in markdown: escaped like a cell, and shortened like the text format's. */
@@ -149,7 +160,7 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
             const [before, after] = f.masked
               ? [f.masked === 'set' ? '' : '(hidden)', f.masked === 'removed' ? '' : `(${f.masked})`]
               : ['before' in f ? codeCell(f.before) : '(none)', 'after' in f ? codeCell(f.after) : '(removed)'];
-            out.push(`| <code>${escapeCell(pathText(f.path))}</code> | ${before} | ${after} |`);
+            out.push(`| ${pathCell(f.path)} | ${before} | ${after} |`);
           }
           out.push('');
         }

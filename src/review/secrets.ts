@@ -4,17 +4,20 @@
  * `(set)`, `(changed)` or `(removed)` in every format. Also masked: a key
  * read together with the next one (`api` then `key`), the `value` of a
  * name/value pair whose name is secret-looking (`{ name: DB_PASSWORD, value }`,
- * as in container env lists), and a Kubernetes Secret's `data` and
- * `stringData`. A path a release declares not secret (`notSecret`, written
- * to its NOT_SECRET_ANNOTATION) is shown.
+ * as in container env lists), a Kubernetes Secret's `data` and
+ * `stringData` (also of a Secret inside a `kind: List`), the
+ * `kubectl.kubernetes.io/last-applied-configuration` annotation (a copy of
+ * the whole object), an HTTP authorization value (`Bearer ...`), and the
+ * password of a URL (`https://user:(hidden)@host`). A path a release
+ * declares not secret (`notSecret`, written to its NOT_SECRET_ANNOTATION) is shown.
  */
-import { isSecretKey, isSecretKeyPair, NOT_SECRET_ANNOTATION } from '../definition/secret-keys';
+import { hideUrlPasswords, isSecretKey, isSecretKeyPair, isSecretValue, NOT_SECRET_ANNOTATION, urlHasPassword } from '../definition/secret-keys';
 import { fieldPath } from '../problems';
 
 /** How one object's fields are masked. */
 export interface Masking {
-  /** A Kubernetes Secret: `data` and `stringData` are secret whole. */
-  readonly secretObject: boolean;
+  /** Where Kubernetes Secrets are in the object (`[]`: the object itself; `['items', 0]`: in a List): their `data` and `stringData` are secret whole. */
+  readonly secretObjects: readonly (readonly (string | number)[])[];
   /** Paths from the object's root (as `pathText`) declared not secret. */
   readonly shown: ReadonlySet<string>;
 }
@@ -22,11 +25,13 @@ export interface Masking {
 /** The masking of an object, from its kind and annotation. */
 export function maskingOf(...versions: unknown[]): Masking {
   const shown = new Set<string>();
-  let secretObject = false;
+  const secretObjects: (string | number)[][] = [];
   for (const data of versions) {
     if (data === null || typeof data !== 'object') continue;
-    const object = data as { kind?: unknown; metadata?: { annotations?: Record<string, unknown> } };
-    if (object.kind === 'Secret') secretObject = true;
+    const object = data as { kind?: unknown; items?: unknown; metadata?: { annotations?: Record<string, unknown> } };
+    if (object.kind === 'Secret') secretObjects.push([]);
+    // A List (or any object with items) carries whole objects: a Secret among them is one.
+    if (Array.isArray(object.items)) object.items.forEach((item, i) => (item as { kind?: unknown } | null)?.kind === 'Secret' && secretObjects.push(['items', i]));
     const declared = object.metadata?.annotations?.[NOT_SECRET_ANNOTATION];
     if (typeof declared !== 'string') continue;
     try {
@@ -36,14 +41,22 @@ export function maskingOf(...versions: unknown[]): Masking {
       // Not a list: nothing is shown.
     }
   }
-  return { secretObject, shown };
+  return { secretObjects, shown };
 }
 
-const NO_MASKING: Masking = { secretObject: false, shown: new Set() };
+const NO_MASKING: Masking = { secretObjects: [], shown: new Set() };
+
+/** An annotation kubectl writes with a copy of the whole object as applied (a Secret's data included). */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Whether a path (from the object's root) holds a secret: a secret-looking key on it, or two neighbouring keys read together. */
 export function isSecretPath(path: readonly (string | number)[], masking: Masking = NO_MASKING): boolean {
-  if (masking.secretObject && (path[0] === 'data' || path[0] === 'stringData')) return true;
+  for (const at of masking.secretObjects) {
+    const field = path[at.length];
+    if ((field === 'data' || field === 'stringData') && at.every((step, i) => path[i] === step)) return true;
+  }
+  const annotation = path.length >= 3 && path[path.length - 3] === 'metadata' && path[path.length - 2] === 'annotations' ? path[path.length - 1] : undefined;
+  if (annotation === LAST_APPLIED) return true;
   let text = '';
   for (let i = 0; i < path.length; i++) {
     const key = path[i];
@@ -79,5 +92,11 @@ export function maskSecrets(value: unknown, path: (string | number)[] = [], mask
       }),
     );
   }
-  return value;
+  return typeof value === 'string' ? maskValue(value) : value;
+}
+
+/** A string as review output shows it: an authorization hidden, a URL's password hidden, anything else as it is. */
+export function maskValue(value: string): string {
+  if (!isSecretValue(value)) return value;
+  return urlHasPassword(value) ? hideUrlPasswords(value) : '(hidden)';
 }

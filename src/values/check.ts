@@ -8,10 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { fieldPath, pointerField } from '../problems';
-import { isSecretKey, isSecretKeyPair } from '../definition/secret-keys';
+import { isSecretKey, isSecretKeyPair, isSecretValue } from '../definition/secret-keys';
 import type { HelmValue, HelmValues, ImportedChart, JsonSchema } from '../definition/types';
 import type { Validator } from '../definition/validators';
 import { writeAtomically } from '../output/writer';
+import { closest } from '../suggest';
 
 type Add = (field: string, message: string, fix: string) => void;
 
@@ -86,32 +87,6 @@ function withoutNulls(value: HelmValue): HelmValue {
     return out;
   }
   return value;
-}
-
-/** Edit distance with transpositions (`hots` → `host` is 1), case-insensitive, for "Did you mean". */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= x.length; i++) {
-    for (let j = 1; j <= y.length; j++) {
-      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[x.length][y.length];
-}
-
-/** The known key closest to a misspelt one, when it is close enough to be meant. */
-export function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = distance(key, k);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 function describe(value: unknown): string {
@@ -195,7 +170,8 @@ export function checkNoPlaintextSecrets(values: HelmValues, notSecret: readonly 
     );
   const walk = (value: HelmValue, path: string, secret: boolean, parentKey: string | undefined): void => {
     if (typeof value === 'string') {
-      if (secret && value !== '' && !declared.has(path)) refuse(path === '' ? at : `${at}${path.startsWith('[') ? '' : '.'}${path}`, path);
+      // Under a secret-looking key, or a credential by its value (`Bearer ...`, `https://user:pass@host`).
+      if ((secret || isSecretValue(value)) && value !== '' && !declared.has(path)) refuse(path === '' ? at : `${at}${path.startsWith('[') ? '' : '.'}${path}`, path);
       return;
     }
     if (Array.isArray(value)) {

@@ -6,7 +6,7 @@
  * Flux Kustomization (or `kubectl kustomize`) can point at it. Pure.
  */
 import { compareCodePoints } from '../../order';
-import { generatedFileText, PROJECT_FILES, PROJECT_SOURCE, type RenderedFile } from '../../output/layout';
+import { generatedFileText, headerSource, PROJECT_FILES, PROJECT_SOURCE, type RenderedFile } from '../../output/layout';
 import { toYamlDocument } from '../../output/yaml';
 import type { Problem } from '../../problems';
 import { keyOrderV2 } from './key-order';
@@ -19,10 +19,12 @@ export function projectFilesV2(files: readonly RenderedFile[]): { files: Rendere
       const objects = byFile.get(object.file) ?? new Map<string, { document: string; from: string }>();
       byFile.set(object.file, objects);
       const seen = objects.get(object.id);
-      if (seen === undefined) objects.set(object.id, { document: object.document, from: file.path });
+      // Named by the environment files, which the user edits (the output files are helmflux's).
+      const from = headerSource(file.text) ?? file.path;
+      if (seen === undefined) objects.set(object.id, { document: object.document, from });
       else if (seen.document !== object.document) {
         problems.push({
-          file: file.path,
+          file: from,
           field: object.id,
           message: `needs ${object.id} other than ${seen.from} does, under the same name`,
           fix: 'Two chart sources got one name (their repositories and refs read the same): give one of them another URL form or ref.',
