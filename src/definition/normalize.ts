@@ -59,6 +59,30 @@ interface Budget {
 /** What stands in for something that is not plain data (already reported): an empty frozen object, never the file's own. */
 const NOT_PLAIN: object = Object.freeze({});
 
+/**
+ * Frozen JSON data the loader made (a `.json` module, shared by every file of
+ * a thread that imports it), each object in it checked once to be what a copy
+ * would give: plain, well-formed, within the copy's depth. Outside `values`
+ * (no size budget to count) such an object is taken as it is instead of
+ * copied again for each environment file (a chart's schema: `imported.schema`).
+ */
+const PLAIN_DATA = new WeakSet<object>();
+
+/** Records frozen JSON data as plain (see PLAIN_DATA) when every string and key in it is well-formed and it nests within the copy's depth. */
+export function markPlainData(data: unknown): void {
+  const objects: object[] = [];
+  const check = (value: unknown, depth: number): boolean => {
+    if (typeof value === 'string') return isWellFormed(value);
+    if (value === null || typeof value !== 'object') return true;
+    // Within values' depth: a shared object sits a few levels into a definition, still within the copy's depth.
+    if (depth > MAX_VALUES_DEPTH || !Object.isFrozen(value)) return false;
+    objects.push(value);
+    if (Array.isArray(value)) return value.every((v) => check(v, depth + 1));
+    return Object.entries(value).every(([k, v]) => isWellFormed(k) && check(v, depth + 1));
+  };
+  if (check(data, 0)) for (const o of objects) PLAIN_DATA.add(o);
+}
+
 /** Reads a definition into plain frozen data; returns it with the problems found while reading. */
 export function normalizeDefinition(exported: unknown, file: string): { definition: unknown; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -121,6 +145,7 @@ function copy(value: unknown, at: Path | undefined, depth: number, ancestors: Ma
       return value;
   }
   const object = value as object;
+  if (budget === undefined && PLAIN_DATA.has(object)) return object;
   const seen = ancestors.get(object);
   if (seen !== undefined) return seen; // a cycle, kept as one (validation refuses it)
   if (depth > MAX_COPY_DEPTH) return NOT_PLAIN; // validation refuses the nesting before it gets this deep

@@ -58,8 +58,21 @@ function isSecretWord(word: string): boolean {
   return [word, singular].some((w) => SECRET_WORDS.some((s) => w === s || (w.endsWith(s) && s.length >= 5)));
 }
 
+/** Keys already decided: the same few hundred keys recur in every environment's values. */
+const decided = new Map<string, boolean>();
+
 /** Whether a key names a credential, by the rule above. */
 export function isSecretKey(key: string): boolean {
+  let secret = decided.get(key);
+  if (secret === undefined) {
+    secret = decide(key);
+    if (decided.size >= 10_000) decided.clear();
+    decided.set(key, secret);
+  }
+  return secret;
+}
+
+function decide(key: string): boolean {
   const words = keyWords(key);
   if (words.length === 0 || REFERENCE_FIRST_WORDS.includes(words[0]) || REFERENCE_KEYS.includes(words.join(''))) return false;
   while (words.length > 1 && (ENCODING_WORDS.includes(words[words.length - 1]) || /^\d+$/.test(words[words.length - 1]))) words.pop();

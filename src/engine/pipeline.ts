@@ -9,6 +9,7 @@
  * the output never depends on the number of threads.
  */
 import { checkBuildIsCurrent } from '../load/build-check';
+import { collectGarbageOver } from './memory';
 import type { CacheEntry, SynthCache } from './cache';
 import type { RenderedFile } from '../output/layout';
 import { environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from '../load/loader';
@@ -101,19 +102,48 @@ export interface SliceOptions {
   readonly settings: Settings;
 }
 
-/** Loads, validates and renders one slice of environment files. */
+/**
+ * Environment files loaded, validated and rendered together: each chunk's
+ * module instances and definitions can go before the next is loaded, so
+ * memory stays flat however many files a slice has.
+ */
+const CHUNK = 256;
+
+/**
+ * Each environment file's compiled code is allocated in V8's old space, which
+ * only a full collection frees, and V8 lets old space grow to several times
+ * what is live before it collects. Past this much heap, a thread collects
+ * between chunks, so its memory stays near what it holds (`memory.ts`).
+ */
+const HEAP_LIMIT_BYTES = 80 * 1024 * 1024;
+
+/** Loads, validates and renders one slice of environment files, a chunk at a time. */
 export function runSlice(options: SliceOptions): SliceResult {
-  const loaded = loadEnvironments(options);
-  const checked = validateEnvironments(loaded.environments, options.settings);
-  const rendered = render(checked.valid, options.settings);
-  const byEnvironment = filesByEnvironment(rendered.files);
-  const environments = checked.valid.map((e): EnvironmentSummary => {
-    const files = byEnvironment.get(e.name) ?? [];
-    const namespace = e.definition.namespace.name;
-    const warnings = rendered.warnings.filter((w) => w.startsWith(`${e.file}: `));
-    return { name: e.name, file: e.file, namespace, helmReleases: helmReleaseClaims(e.definition), objects: countObjects(files), source: e.source?.cacheable ? e.source : undefined, ...(warnings.length > 0 ? { warnings } : {}) };
-  });
-  return { environments, files: rendered.files, problems: [...loaded.problems, ...checked.problems, ...rendered.problems] };
+  const fileNames = options.fileNames;
+  const result: SliceResult = { environments: [], files: [], problems: [] };
+  for (let start = 0; start < fileNames.length; start += CHUNK) {
+    const loaded = loadEnvironments({ ...options, fileNames: fileNames.slice(start, start + CHUNK) });
+    const checked = validateEnvironments(loaded.environments, options.settings);
+    const rendered = render(checked.valid, options.settings);
+    const byEnvironment = filesByEnvironment(rendered.files);
+    for (const e of checked.valid) {
+      const files = byEnvironment.get(e.name) ?? [];
+      const warnings = rendered.warnings.filter((w) => w.startsWith(`${e.file}: `));
+      result.environments.push({
+        name: e.name,
+        file: e.file,
+        namespace: e.definition.namespace.name,
+        helmReleases: helmReleaseClaims(e.definition),
+        objects: countObjects(files),
+        source: e.source?.cacheable ? e.source : undefined,
+        ...(warnings.length > 0 ? { warnings } : {}),
+      });
+    }
+    result.files.push(...rendered.files);
+    result.problems.push(...loaded.problems, ...checked.problems, ...rendered.problems);
+    collectGarbageOver(HEAP_LIMIT_BYTES);
+  }
+  return result;
 }
 
 function countObjects(files: readonly RenderedFile[]): number {

@@ -15,7 +15,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as api from '../api';
-import { describeThrown, normalizeDefinition } from '../definition/normalize';
+import { describeThrown, markPlainData, normalizeDefinition } from '../definition/normalize';
 import type { Settings } from '../definition/settings';
 import { compareCodePoints } from '../order';
 import { InputError, Problem } from '../problems';
@@ -119,11 +119,12 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
   if (fileNames.length === 0) return { environments, problems };
   loadTranspiler(); // before the guard's baseline: loading sucrase is not any file's doing
   const display = displayFrom(options.dir, options.displayDir);
+  const reads = new SharedReads();
   const runs = fileNames.map((fileName) => ({
     fileName,
     file: `${options.displayDir}/${fileName}`,
     filename: path.join(options.dir, fileName),
-    run: new ModuleRun(helmfluxModule(options.settings), display, options.sources),
+    run: new ModuleRun(helmfluxModule(options.settings), display, options.sources, reads),
   }));
   // Reading the definition runs under the guard too: a getter is environment code.
   const outcomes = new LoadGuard().runAll(runs, ({ run, filename, file }) => guardedRead(run, filename, file));
@@ -282,6 +283,85 @@ function transpile(source: string, filePath: string): string {
   return loadTranspiler()(source, { transforms: ['typescript', 'imports'], filePath, disableESTransforms: true, production: true }).code;
 }
 
+/**
+ * What is the same for every environment file that imports a module, made
+ * once per thread and kept while the module's bytes stay the same: its
+ * compiled CommonJS wrapper (transpiling and compiling cost about 60 % of
+ * loading a small file), and a JSON file's parsed, frozen data. Each run
+ * still calls the wrapper itself, so every environment file gets fresh
+ * module instances; frozen data cannot be changed by one file for another.
+ */
+const compiledModules = new Map<string, { readonly hash: string; readonly wrapper: Function }>();
+const jsonModules = new Map<string, { readonly hash: string; readonly data: unknown }>();
+
+/**
+ * The compiled wrapper of a module's source; for an imported module (`shared`),
+ * from the per-thread cache when its bytes are the same. An environment file
+ * itself is loaded once: keeping its wrapper would only hold memory.
+ */
+function compiledWrapper(filename: string, source: Buffer, hash: string, shared: boolean): Function {
+  const cached = shared ? compiledModules.get(filename) : undefined;
+  if (cached?.hash === hash) return cached.wrapper;
+  // The CommonJS wrapper, compiled directly: Module#_compile does the same with more bookkeeping.
+  const wrapper = vm.compileFunction(transpile(source.toString('utf8'), filename), ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+  if (shared) compiledModules.set(filename, { hash, wrapper });
+  return wrapper;
+}
+
+/**
+ * What one loading pass (one `loadEnvironments` call, a few hundred files)
+ * reads of the modules environment files import, read once for all of them:
+ * a module's bytes and hash, and the `.ts` file an import resolves to (with
+ * the paths it tried). Files are taken not to change during a pass; the
+ * next pass (the next synth, or the watch's next round) reads them again.
+ */
+export class SharedReads {
+  private readonly files = new Map<string, { readonly bytes: Buffer; readonly hash: string } | { readonly error: unknown }>();
+  private readonly resolutions = new Map<string, { readonly found: string | undefined; readonly tried: readonly string[] }>();
+
+  /** A module's bytes and hash; throws what reading it threw, every time. */
+  public read(filename: string): { readonly bytes: Buffer; readonly hash: string } {
+    let entry = this.files.get(filename);
+    if (entry === undefined) {
+      try {
+        const bytes = fs.readFileSync(filename);
+        entry = { bytes, hash: hashBytes(bytes) };
+      } catch (error) {
+        entry = { error };
+      }
+      this.files.set(filename, entry);
+    }
+    if ('error' in entry) throw entry.error;
+    return entry;
+  }
+
+  /** The `.ts` file an import means (`x`, `x.ts`, `x/index.ts`), and each path tried and not found. */
+  public resolve(base: string): { readonly found: string | undefined; readonly tried: readonly string[] } {
+    let resolution = this.resolutions.get(base);
+    if (resolution === undefined) {
+      const tried: string[] = [];
+      let found: string | undefined;
+      for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
+        if (!candidate.endsWith('.ts')) continue;
+        let isFile = false;
+        try {
+          isFile = fs.statSync(candidate, { throwIfNoEntry: false })?.isFile() ?? false;
+        } catch {
+          // ENOTDIR and the like: not there.
+        }
+        if (isFile) {
+          found = candidate;
+          break;
+        }
+        tried.push(candidate);
+      }
+      resolution = { found, tried };
+      this.resolutions.set(base, resolution);
+    }
+    return resolution;
+  }
+}
+
 /** The hash recorded for a path an import could have resolved to but did not: the file appearing changes the resolution. */
 export const ABSENT = 'absent';
 
@@ -299,11 +379,13 @@ export class ModuleRun {
    * @param helmflux what `import ... from 'helmflux'` gives the files of this run
    * @param display how a file is named in messages
    * @param sources texts to run instead of the files on disk, by absolute file name
+   * @param reads what this loading pass has read of imported modules (shared by its runs)
    */
   public constructor(
     private readonly helmflux: unknown,
     private readonly display: (file: string) => string,
     private readonly sources?: ReadonlyMap<string, string>,
+    private readonly reads: SharedReads = new SharedReads(),
   ) {}
 
   /** What an error thrown while this run loaded says, in one line, with the file and line it came from. */
@@ -311,13 +393,13 @@ export class ModuleRun {
     return describeError(err, [...this.modules.keys()], this.display);
   }
 
-  /** Transpiles and runs one TypeScript file (and what it imports) as a CommonJS module; returns its exports. Run it under the guard. */
-  public load(filename: string): unknown {
+  /** Transpiles and runs one TypeScript file (and what it imports) as a CommonJS module; returns its exports. Run it under the guard. `shared`: a module other files import too. */
+  public load(filename: string, shared = false): unknown {
     const cached = this.modules.get(filename);
     if (cached) return cached.exports;
     const given = this.sources?.get(filename);
-    const source = given === undefined ? fs.readFileSync(filename) : Buffer.from(given, 'utf8');
-    this.hashes.set(filename, hashBytes(source));
+    const { bytes: source, hash } = given !== undefined ? { bytes: Buffer.from(given, 'utf8'), hash: hashBytes(given) } : shared ? this.reads.read(filename) : readHashed(filename);
+    this.hashes.set(filename, hash);
     const mod = { exports: {} as unknown, filename, loaded: false };
     this.modules.set(filename, mod);
     let nodeRequire: NodeJS.Require | undefined;
@@ -327,14 +409,13 @@ export class ModuleRun {
         const target = path.resolve(path.dirname(filename), id);
         if (id.endsWith('.json')) return this.loadJson(target);
         const local = this.resolveTypeScript(target);
-        if (local) return this.load(local);
+        if (local) return this.load(local, true);
       }
       this.cacheable = false;
       nodeRequire ??= Module.createRequire(filename);
       return nodeRequire(id);
     };
-    // The CommonJS wrapper, compiled directly: Module#_compile does the same with more bookkeeping.
-    const wrapper = vm.compileFunction(transpile(source.toString('utf8'), filename), ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    const wrapper = compiledWrapper(filename, source, hash, shared);
     wrapper.call(mod.exports, mod.exports, require, mod, filename, path.dirname(filename));
     mod.loaded = true;
     return mod.exports;
@@ -345,39 +426,44 @@ export class ModuleRun {
     const cached = this.modules.get(filename);
     if (cached) return cached.exports;
     let text: Buffer;
+    let hash: string;
     try {
-      text = fs.readFileSync(filename);
+      ({ bytes: text, hash } = this.reads.read(filename));
     } catch (err) {
       throw new Error(`cannot read ${this.display(filename)} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
-    this.hashes.set(filename, hashBytes(text));
-    let data: unknown;
-    try {
-      data = JSON.parse(text.toString('utf8'));
-    } catch (err) {
-      throw new Error(`${this.display(filename)} is not valid JSON (${(err as Error).message})`);
+    this.hashes.set(filename, hash);
+    const shared = jsonModules.get(filename);
+    let exports: unknown;
+    if (shared?.hash === hash) exports = shared.data;
+    else {
+      let data: unknown;
+      try {
+        data = JSON.parse(text.toString('utf8'));
+      } catch (err) {
+        throw new Error(`${this.display(filename)} is not valid JSON (${(err as Error).message})`);
+      }
+      // As Node's own require of a JSON file: the data is the module (`import data from` and `import { key } from` both work).
+      exports = deepFreeze(data);
+      markPlainData(exports);
+      jsonModules.set(filename, { hash, data: exports });
     }
-    // As Node's own require of a JSON file: the data is the module (`import data from` and `import { key } from` both work).
-    const exports = deepFreeze(data);
     this.modules.set(filename, { exports });
     return exports;
   }
 
   /** The `.ts` file an import means (`x`, `x.ts`, `x/index.ts`); each path tried and not found is recorded as ABSENT. */
   private resolveTypeScript(base: string): string | undefined {
-    for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
-      if (!candidate.endsWith('.ts')) continue;
-      let isFile = false;
-      try {
-        isFile = fs.statSync(candidate, { throwIfNoEntry: false })?.isFile() ?? false;
-      } catch {
-        // ENOTDIR and the like: not there.
-      }
-      if (isFile) return candidate;
-      if (!this.hashes.has(candidate)) this.hashes.set(candidate, ABSENT);
-    }
-    return undefined;
+    const { found, tried } = this.reads.resolve(base);
+    for (const candidate of tried) if (!this.hashes.has(candidate)) this.hashes.set(candidate, ABSENT);
+    return found;
   }
+}
+
+/** A file's bytes and their hash. */
+function readHashed(filename: string): { bytes: Buffer; hash: string } {
+  const bytes = fs.readFileSync(filename);
+  return { bytes, hash: hashBytes(bytes) };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -37,6 +37,17 @@ const compiled = new Map<string, Validator | Error>();
  * cache file is compiled again.
  */
 function validatorFor(schema: JsonSchema): Validator | Error {
+  // The schema object is shared by every environment importing the chart (frozen JSON, loaded once per thread).
+  const known = typeof schema === 'object' && schema !== null ? bySchemaObject.get(schema) : undefined;
+  if (known !== undefined) return known;
+  const validator = validatorForText(schema);
+  if (typeof schema === 'object' && schema !== null) bySchemaObject.set(schema, validator);
+  return validator;
+}
+
+const bySchemaObject = new WeakMap<object, Validator | Error>();
+
+function validatorForText(schema: JsonSchema): Validator | Error {
   const text = JSON.stringify(schema);
   let validator = compiled.get(text);
   if (validator !== undefined) return validator;
