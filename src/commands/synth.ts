@@ -11,9 +11,8 @@ import { InputError, type Problem } from '../problems';
 import { checkOutputPlace, resolvePlace, DEFAULT_OUT_DIR, type ProjectOptions } from '../load/project';
 import { environmentOfPath, isGeneratedPath, isProjectPath, LEGACY_RECORD_FILE, PROJECT_FILES } from '../output/layout';
 import { applyPlan, manifestFiles, planWrite } from '../output/writer';
-import { review, type Review } from '../review/diff';
+import type { Review } from '../review/diff';
 import type { UnreadableFile } from '../review/manifests';
-import { automationWarnings } from '../targets/flux-v1/automation';
 import type { KeepResult, KeptValue, TagChange } from '../images/intent';
 import { targetOf, type Target } from '../targets/target';
 import type { RenderedFile } from '../output/layout';
@@ -91,7 +90,7 @@ function prepareWrite(options: SynthOptions) {
   if (plan.problems.length > 0) throw new InputError(plan.problems);
   // A committed file of automated releases that cannot be read may hold tags Flux committed: synth must not write over it.
   const unreadableProblems = unreadable.map((u) => unreadableProblem(u, out.display, target, rendered.find((f) => f.path === u.file)!));
-  return { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings: [...synthesis.warnings, ...automationWarnings(files)] };
+  return { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings: synthesis.warnings };
 }
 
 /**
@@ -194,6 +193,8 @@ export function check(options: SynthOptions = {}): CheckReport {
     if (text !== undefined) onDisk.set(file, text);
   }
   const rendered = new Map(plan.writes.map((f) => [f.path, f.text]));
+  // Loaded here: a plain synth never needs the review engine.
+  const { review } = require('../review/diff') as typeof import('../review/diff');
   const changes = review(onDisk, rendered, targetOf(project.settings.settings).effects);
   // A file whose objects are what synth writes, in another layout (Flux's rewrite): formatting, not drift.
   const reformatted = changes.reformatted.filter((f) => onDisk.has(f));

@@ -23,14 +23,46 @@ export interface Validator {
 }
 
 /** This file is lib/src/definition/validators.js once built; the validators sit in lib/validators/. */
-export const validators = require(path.join(__dirname, '..', '..', 'validators')) as {
+const DIR = path.join(__dirname, '..', '..', 'validators');
+
+interface V1Validators {
   readonly environment: Validator;
   readonly helmRelease: Validator;
   readonly namespace: Validator;
+}
+
+interface V2Validators {
   readonly helmReleaseV2: Validator;
   readonly gitRepository: Validator;
   readonly helmRepository: Validator;
   readonly imageRepository: Validator;
   readonly imagePolicy: Validator;
   readonly imageUpdateAutomation: Validator;
+}
+
+const v1 = require(path.join(DIR, 'index.js')) as V1Validators;
+let v2: V2Validators | undefined;
+/** The Flux v2 CRDs' validators are most of the compiled code: loaded on first use, by a v2 target only. */
+const fluxV2 = (): V2Validators => (v2 ??= require(path.join(DIR, 'flux-v2.js')) as V2Validators);
+
+export const validators: V1Validators & V2Validators = {
+  ...v1,
+  get helmReleaseV2() {
+    return fluxV2().helmReleaseV2;
+  },
+  get gitRepository() {
+    return fluxV2().gitRepository;
+  },
+  get helmRepository() {
+    return fluxV2().helmRepository;
+  },
+  get imageRepository() {
+    return fluxV2().imageRepository;
+  },
+  get imagePolicy() {
+    return fluxV2().imagePolicy;
+  },
+  get imageUpdateAutomation() {
+    return fluxV2().imageUpdateAutomation;
+  },
 };

@@ -68,7 +68,7 @@ function render(valid: readonly ValidEnvironment[], settings: Settings): { files
     return renderEnvironmentsV2(valid, settings);
   }
   const { renderEnvironments } = require('../targets/flux-v1/render') as typeof import('../targets/flux-v1/render');
-  return { ...renderEnvironments(valid), warnings: [] };
+  return renderEnvironments(valid);
 }
 
 /** One valid environment, as synthesis needs it. */

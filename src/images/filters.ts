@@ -12,7 +12,7 @@
  *   helmflux refuses it;
  * - a filter without a known prefix is a glob of the whole string.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { semverConstraintProblem, semverMatches } from './semver';
 
 export type FilterKind = 'glob' | 'semver' | 'regex';
@@ -23,6 +23,11 @@ export function parseFilter(filter: string): { kind: FilterKind; pattern: string
     if (filter.startsWith(prefix)) return { kind, pattern: filter.slice(prefix.length), prefixed: true };
   }
   return { kind: 'glob', pattern: filter, prefixed: false };
+}
+
+/** re2js, loaded on first use: only `regex:` filters need it. */
+function re2(): typeof RE2JS {
+  return (require('re2js') as typeof import('re2js')).RE2JS;
 }
 
 /** The longest filter helmflux reads: real ones are a few dozen characters; a longer one is a mistake or an attack. */
@@ -38,7 +43,7 @@ export function filterProblem(filter: string): string | undefined {
     // re2js accepts named groups written (?<name>...); the Go that Flux v1 is built with does not.
     if (pattern.includes('(?<')) return 'is not a valid RE2 regular expression as Flux reads it (Go does not accept (?<name>...); write (?P<name>...))';
     try {
-      RE2JS.compile(pattern);
+      re2().compile(pattern);
       return undefined;
     } catch (err) {
       return `is not a valid RE2 regular expression (${(err as Error).message})`;
@@ -54,7 +59,7 @@ export function filterMatches(filter: string, tag: string): boolean {
   if (kind === 'regex') {
     if (pattern.includes('(?<')) return true; // invalid for Flux's Go (see filterProblem): it matches every tag
     try {
-      return RE2JS.compile(pattern).matcher(tag).find();
+      return re2().compile(pattern).matcher(tag).find();
     } catch {
       return true; // Flux: an invalid regex matches every tag (helmflux refuses it first)
     }

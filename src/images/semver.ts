@@ -11,7 +11,7 @@
  * backtracking engine takes exponential time on them for a constraint of a
  * few versions separated by runs of spaces.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 
 interface Version {
   readonly major: bigint;
@@ -32,10 +32,20 @@ const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0
 const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
 // Go's \s is ASCII whitespace only; JavaScript's also matches Unicode spaces (a pasted no-break space).
 const S = String.raw`[\t\n\f\r ]`;
-const VALID = RE2JS.compile(String.raw`^(${S}*(${OPS})${S}*(${CV})${S}*)((?:${S}+|,${S}*)(${OPS})${S}*(${CV})${S}*)*$`);
-const FIND = RE2JS.compile(String.raw`(${OPS})${S}*(${CV})`);
-const ONE = RE2JS.compile(String.raw`^${S}*(${OPS})${S}*(${CV})${S}*$`);
-const RANGE = RE2JS.compile(String.raw`${S}*(${CV})${S}+-${S}+(${CV})${S}*`);
+/** Masterminds' constraint patterns, compiled with re2js on first use (a synth without `semver:` filters never loads it). */
+let patterns: { VALID: RE2JS; FIND: RE2JS; ONE: RE2JS; RANGE: RE2JS } | undefined;
+function constraintPatterns(): NonNullable<typeof patterns> {
+  if (patterns === undefined) {
+    const { RE2JS: re2 } = require('re2js') as typeof import('re2js');
+    patterns = {
+      VALID: re2.compile(String.raw`^(${S}*(${OPS})${S}*(${CV})${S}*)((?:${S}+|,${S}*)(${OPS})${S}*(${CV})${S}*)*$`),
+      FIND: re2.compile(String.raw`(${OPS})${S}*(${CV})`),
+      ONE: re2.compile(String.raw`^${S}*(${OPS})${S}*(${CV})${S}*$`),
+      RANGE: re2.compile(String.raw`${S}*(${CV})${S}+-${S}+(${CV})${S}*`),
+    };
+  }
+  return patterns;
+}
 const VERSION = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
 const MAX_UINT64 = 18446744073709551615n;
 
@@ -89,6 +99,7 @@ function parseConstraints(text: string): Constraint[][] | string {
 }
 
 function parseConstraintsOnce(text: string): Constraint[][] | string {
+  const { VALID, FIND, ONE, RANGE } = constraintPatterns();
   // "1.2 - 1.4" becomes ">= 1.2, <= 1.4" first (Go's ReplaceAllStringFunc: left to right, not overlapping).
   let rewritten = '';
   let at = 0;

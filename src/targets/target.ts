@@ -7,11 +7,7 @@
 import type { Settings } from '../definition/settings';
 import type { RenderedFile } from '../output/layout';
 import type { Effects } from '../review/diff';
-import { fluxV1Effects } from './flux-v1/effects';
 import { DEFINED_TAGS_ANNOTATION, type KeepResult } from '../images/intent';
-import { keepFluxUpdates } from './flux-v1/keep';
-import { fluxV2Effects } from './flux-v2/effects';
-import { keepFluxV2Updates } from './flux-v2/keep';
 
 export interface Target {
   readonly effects: Effects;
@@ -24,6 +20,11 @@ export interface Target {
 export function targetOf(settings: Settings): Target {
   // Flux commits only tags of automated releases, and every such release records its definition's tags.
   const rewritable = (path: string, text: string) => path.startsWith('releases/') && text.includes(`${DEFINED_TAGS_ANNOTATION}:`);
-  if (settings.flux === 'v2') return { effects: fluxV2Effects(settings), rewritable, keep: keepFluxV2Updates };
-  return { effects: fluxV1Effects(settings), rewritable, keep: keepFluxUpdates };
+  // Each target's modules are loaded only when it is the one written for (v2's keep loads the YAML parser).
+  if (settings.flux === 'v2') {
+    const { fluxV2Effects } = require('./flux-v2/effects') as typeof import('./flux-v2/effects');
+    return { effects: fluxV2Effects(settings), rewritable, keep: (files, committed) => (require('./flux-v2/keep') as typeof import('./flux-v2/keep')).keepFluxV2Updates(files, committed) };
+  }
+  const { fluxV1Effects } = require('./flux-v1/effects') as typeof import('./flux-v1/effects');
+  return { effects: fluxV1Effects(settings), rewritable, keep: (files, committed) => (require('./flux-v1/keep') as typeof import('./flux-v1/keep')).keepFluxUpdates(files, committed) };
 }

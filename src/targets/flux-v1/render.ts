@@ -28,13 +28,15 @@ import type { ValidEnvironment } from '../../definition/validate';
 import { validators, type Validator } from '../../definition/validators';
 import { toYamlDocument, type JsonValue } from '../../output/yaml';
 import { keyOrder } from './key-order';
+import { automationAnnotations } from '../../images/containers';
 
 export { keyOrder };
 
-/** The result of rendering: every file, or the problems that stop rendering. */
+/** The result of rendering: every file, or the problems that stop rendering; and what is valid but probably not meant. */
 export interface RenderResult {
   readonly files: RenderedFile[];
   readonly problems: Problem[];
+  readonly warnings: string[];
 }
 
 /** Renders validated environments to their files (in environment order). */
@@ -42,7 +44,9 @@ export function renderEnvironments(environments: readonly ValidEnvironment[]): R
   const app = new App();
   const files: RenderedFile[] = [];
   const problems: Problem[] = [];
+  const warnings: string[] = [];
   for (const env of environments) {
+    warnings.push(...filterWarnings(env));
     // Not the bare name as the id: constructs takes "constructor", a valid environment name, for a child it already has.
     const chart = new EnvironmentChart(app, `env-${env.name}`, { definition: env.definition });
     const paths = outputPaths(env.name);
@@ -59,7 +63,20 @@ export function renderEnvironments(environments: readonly ValidEnvironment[]): R
     // Rendered: let the constructs go, so memory stays flat however many environments there are.
     app.node.tryRemoveChild(chart.node.id);
   }
-  return { files, problems };
+  return { files, problems, warnings };
+}
+
+/** A filter on a release that is not automated has no effect: Flux does not update its images. */
+function filterWarnings(env: ValidEnvironment): string[] {
+  const out: string[] = [];
+  for (const release of env.definition.releases ?? []) {
+    const annotations: Record<string, string> = { ...release.annotations, ...automationAnnotations(release.flux) };
+    if (annotations['fluxcd.io/automated'] === 'true') continue;
+    for (const key of Object.keys(annotations).filter((k) => k.startsWith('filter.fluxcd.io/'))) {
+      out.push(`${env.file}: release ${release.name}: ${key} has no effect: the release is not automated (flux.automated), so Flux does not update its images`);
+    }
+  }
+  return out;
 }
 
 /** Checks an object against its upstream schema; returns it for chaining. */
