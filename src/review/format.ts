@@ -4,7 +4,6 @@
  * tools, and a unified YAML diff per file (`--unified`). Every format masks
  * values under secret-looking keys (`secrets.ts`).
  */
-import { stringify } from 'yaml';
 import { compareCodePoints } from '../order';
 import { fieldPath } from '../problems';
 import { tagChangeLine, type KeptValue, type TagChange } from '../images/intent';
@@ -236,6 +235,8 @@ export function tagChangeJson(t: TagChange, outDir: string): object {
 export function formatUnified(r: Review, outDir: string, color: boolean): string {
   const c = colors(color);
   const byFile = new Map<string, { before: string[]; after: string[] }>();
+  // Loaded here: only --unified prints YAML.
+  const { stringify } = require('yaml') as typeof import('yaml');
   const yamlOf = (data: unknown) => stringify(maskSecrets(data), { lineWidth: 0, sortMapEntries: true });
   for (const ch of r.changes) {
     for (const [side, object] of [['before', ch.before], ['after', ch.after]] as const) {
