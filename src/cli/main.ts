@@ -8,11 +8,11 @@ import { InputError } from '../problems';
 import { adoptCommand } from './cmds/adopt';
 import { chartCommand } from './cmds/chart';
 import { checkCommand } from './cmds/check';
-import { diffCommand } from './cmds/diff';
+import { DIFF_DEFAULTS, diffCommand } from './cmds/diff';
 import { explainCommand } from './cmds/explain';
 import { listCommand } from './cmds/list';
 import { promoteCommand } from './cmds/promote';
-import { synthCommand } from './cmds/synth';
+import { SYNTH_DEFAULTS, synthCommand } from './cmds/synth';
 import { validateCommand } from './cmds/validate';
 import { ExitWith, EXIT, lifetime } from './exit';
 import { count } from './output';
@@ -29,14 +29,17 @@ function helmfluxVersion(): string {
 /**
  * Runs the CLI with the given arguments; returns the exit code, or null when the command keeps running (`synth --watch`).
  *
- * `helmflux synth` with no option at all (what `npm run synth` runs after each
- * edit) calls its handler with the options' defaults without loading yargs
- * (about 30 ms of a 300 ms run); any option, `--help` included, goes through yargs.
+ * `helmflux synth` or `helmflux diff` with no option at all (what `npm run
+ * synth` runs after each edit, and a quick look before committing) calls its
+ * handler with the options' defaults without loading yargs (about 30 ms of a
+ * 200 ms run); any option, `--help` included, goes through yargs.
  */
 export function main(argv: readonly string[]): number | null {
   try {
-    if (argv.length === 1 && argv[0] === 'synth') {
-      synthCommand.handler({ _: ['synth'], $0: 'helmflux', cache: true, quiet: false, watch: false });
+    if (argv.length === 1 && (argv[0] === 'synth' || argv[0] === 'diff')) {
+      const bare = { _: [argv[0]], $0: 'helmflux' };
+      if (argv[0] === 'synth') synthCommand.handler({ ...bare, ...SYNTH_DEFAULTS });
+      else diffCommand.handler({ ...bare, ...DIFF_DEFAULTS });
       return lifetime.stayUp ? null : EXIT.ok;
     }
     const yargs = require('yargs/yargs') as typeof yargsType;

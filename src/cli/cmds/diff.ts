@@ -12,6 +12,9 @@ interface DiffArgs extends GlobalArgs {
   color: 'auto' | 'always' | 'never';
 }
 
+/** The options' defaults (also what `helmflux diff` alone runs with: `cli/main.ts`). */
+export const DIFF_DEFAULTS = { format: 'text', unified: false, color: 'auto' } as const;
+
 export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
   command: 'diff',
   describe: 'Show what synth would change, object by object and field by field, and what Flux will do (exit 1 when anything differs), writing nothing',
@@ -25,9 +28,9 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
       })
       .option('env', { type: 'string', array: true, describe: 'Only this environment\'s files (repeatable)', requiresArg: true })
       .option('out', { type: 'string', describe: 'Output folder', defaultDescription: 'dist', requiresArg: true })
-      .option('format', { choices: ['text', 'markdown', 'json'] as const, default: 'text' as const, describe: 'text for a terminal, markdown for a PR comment, json for tools' })
-      .option('unified', { type: 'boolean', default: false, describe: 'Add a unified YAML diff of each changed file (secrets masked)' })
-      .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, describe: 'Colour text output (auto: on a terminal, unless NO_COLOR is set)' })
+      .option('format', { choices: ['text', 'markdown', 'json'] as const, default: DIFF_DEFAULTS.format, describe: 'text for a terminal, markdown for a PR comment, json for tools' })
+      .option('unified', { type: 'boolean', default: DIFF_DEFAULTS.unified, describe: 'Add a unified YAML diff of each changed file (secrets masked)' })
+      .option('color', { choices: ['auto', 'always', 'never'] as const, default: DIFF_DEFAULTS.color, describe: 'Colour text output (auto: on a terminal, unless NO_COLOR is set)' })
       .example('$0 diff', 'what npm run synth would change in dist/, and what Flux will do')
       .example('$0 diff --base origin/main --format markdown', 'a pull request\'s effect, as a comment (even when its author forgot to run synth)'),
   handler: (args) => {

@@ -12,6 +12,9 @@ interface SynthArgs extends GlobalArgs {
   watch: boolean;
 }
 
+/** The options' defaults (also what `helmflux synth` alone runs with: `cli/main.ts`). */
+export const SYNTH_DEFAULTS = { cache: true, quiet: false, watch: false } as const;
+
 export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
   command: 'synth',
   describe: 'Validate every environment, then write dist/namespaces/<env>.yaml and dist/releases/<env>.yaml (only files whose bytes changed)',
@@ -27,14 +30,14 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
       .option('out', { type: 'string', describe: 'Output folder', defaultDescription: 'dist', requiresArg: true })
       .option('cache', {
         type: 'boolean',
-        default: true,
+        default: SYNTH_DEFAULTS.cache,
         describe: 'Reuse what unchanged environments rendered to last time (--no-cache renders every environment)',
       })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only the summary line, not each file written or removed' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: SYNTH_DEFAULTS.quiet, describe: 'Print only the summary line, not each file written or removed' })
       .option('watch', {
         alias: 'w',
         type: 'boolean',
-        default: false,
+        default: SYNTH_DEFAULTS.watch,
         describe: 'Synthesize, then again on every change of an environment file, a module it imports or the settings (Ctrl-C stops)',
       })
       .example('$0 synth', 'write every environment to dist/')
