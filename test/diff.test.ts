@@ -147,9 +147,12 @@ describe('helmflux diff', () => {
       assert.equal(out.status, 1, out.stderr);
       for (const secret of ['hunter2', 'AKIA', 'tok-old', 'shh-old']) assert.ok(!out.stdout.includes(secret) && !out.stderr.includes(secret), `${secret} in:\n${out.stdout}`);
     }
-    assert.match(outputs[0].stdout, /spec\.values\.db: \{"adminPassword":"\(hidden\)","user":"app"\} \(removed\)/);
-    assert.match(outputs[0].stdout, /spec\.values\.clientSecret: \(removed\)/);
-    assert.match(outputs[0].stdout, /spec\.values\.auth: \{"token":"\(hidden\)"\} \(removed\)/);
+    // With --unified the report goes to stderr and the patch alone to stdout, secrets masked in place.
+    assert.match(outputs[0].stderr, /spec\.values\.db: \{"adminPassword":"\(hidden\)","user":"app"\} \(removed\)/);
+    assert.match(outputs[0].stderr, /spec\.values\.clientSecret: \(removed\)/);
+    assert.match(outputs[0].stderr, /spec\.values\.auth: \{"token":"\(hidden\)"\} \(removed\)/);
+    assert.match(outputs[0].stdout, /^-    db: \{ adminPassword: \(masked\), user: app \}$/m);
+    assert.match(outputs[0].stdout, /^-    clientSecret: \(masked\)$/m);
     const fields = JSON.parse(outputs[2].stdout).changes[0].fields;
     assert.deepEqual(fields.find((f: { path: string[] }) => f.path.join('.') === 'spec.values.apiKey'), { path: ['spec', 'values', 'apiKey'], masked: 'removed' });
   });

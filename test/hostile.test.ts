@@ -15,7 +15,8 @@ import { variableName, valuesTypeName } from '../src/commands/chart-import';
 import { isSecretKey } from '../src/definition/secret-keys';
 import { NO_SETTINGS } from '../src/definition/settings';
 import { review } from '../src/review/diff';
-import { escapeCell, formatJson, formatMarkdown, formatText, formatUnified } from '../src/review/format';
+import { colors, escapeCell, formatJson, formatMarkdown, formatText } from '../src/review/format';
+import { formatPatch } from '../src/review/unified';
 import { fluxV1Effects } from '../src/targets/flux-v1/effects';
 
 /** Runs the CLI with a generous time limit: a hang fails the test (status null) instead of blocking the suite. */
@@ -274,8 +275,11 @@ describe('Flux v2 object names are unique by construction', () => {
 });
 
 describe('no secret in review output, by a rule that knows how people name them', () => {
-  const compare = (before: string, after: string) => review(new Map([['releases/dev.yaml', before]]), new Map([['releases/dev.yaml', after]]), fluxV1Effects(NO_SETTINGS));
-  const all = (r: ReturnType<typeof compare>) => [formatText(r, 'dist', 'x', false), formatMarkdown(r, 'dist', 'x'), formatJson(r, 'dist', 'x'), formatUnified(r, 'dist', false)].join('\n');
+  const compare = (before: string, after: string) => {
+    const files = { before: new Map([['releases/dev.yaml', before]]), after: new Map([['releases/dev.yaml', after]]) };
+    return Object.assign(review(files.before, files.after, fluxV1Effects(NO_SETTINGS)), { files });
+  };
+  const all = (r: ReturnType<typeof compare>) => [formatText(r, 'dist', 'x', false), formatMarkdown(r, 'dist', 'x'), formatJson(r, 'dist', 'x'), formatPatch(r.files.before, r.files.after, 'dist', colors(false))].join('\n');
 
   it('masks a Secret in last-applied-configuration, a Secret inside a List, an authorization value and a URL password', () => {
     const version = (pw: string) =>
@@ -285,7 +289,10 @@ describe('no secret in review output, by a rule that knows how people name them'
       ].join('');
     const text = all(compare(version('OLD'), version('NEW')));
     for (const leak of ['OLD-', 'NEW-']) assert.ok(!text.includes(leak), `${leak} in:\n${text}`);
-    assert.match(formatUnified(compare('', version('NEW')), 'dist', false), /https:\/\/admin:\(hidden\)@db\.example\.com\/x/);
+    // The patch masks the URL whole, on its own line of the file as written.
+    const patch = formatPatch(new Map(), new Map([['releases/dev.yaml', version('NEW')]]), 'dist', colors(false));
+    assert.match(patch, /^\+  url: \(masked\)$/m);
+    assert.match(patch, /^--- \/dev\/null\n\+\+\+ b\/dist\/releases\/dev\.yaml\n@@ -0,0 \+1,\d+ @@$/m);
   });
 
   it('knows real-world credential names, and keeps reference names visible', () => {

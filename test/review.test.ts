@@ -7,14 +7,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NO_SETTINGS } from '../src/definition/settings';
 import { review } from '../src/review/diff';
-import { formatJson, formatMarkdown, formatText, formatUnified } from '../src/review/format';
+import { colors, formatJson, formatMarkdown, formatText } from '../src/review/format';
+import { formatPatch } from '../src/review/unified';
 import { fluxV1Effects } from '../src/targets/flux-v1/effects';
 
 const doc = (kind: string, name: string, body: string) => `---\napiVersion: v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: develop\n${body}`;
-const compare = (before: string, after: string) =>
-  review(new Map([['releases/dev.yaml', before]]), new Map([['releases/dev.yaml', after]]), fluxV1Effects(NO_SETTINGS));
+const compare = (before: string, after: string) => {
+  const files = { before: new Map([['releases/dev.yaml', before]]), after: new Map([['releases/dev.yaml', after]]) };
+  return Object.assign(review(files.before, files.after, fluxV1Effects(NO_SETTINGS)), { files });
+};
 const all = (r: ReturnType<typeof compare>) =>
-  [formatText(r, 'dist', 'x', false), formatMarkdown(r, 'dist', 'x'), formatJson(r, 'dist', 'x'), formatUnified(r, 'dist', false)].join('\n');
+  [formatText(r, 'dist', 'x', false), formatMarkdown(r, 'dist', 'x'), formatJson(r, 'dist', 'x'), formatPatch(r.files.before, r.files.after, 'dist', colors(false))].join('\n');
 
 describe('review', () => {
   it('never shows a value, or a key, under a secret-looking key, a split one, a secret name/value pair or a Secret', () => {

@@ -82,9 +82,12 @@ export function main(argv: readonly string[]): number | null {
       .parseSync();
     return lifetime.stayUp ? null : EXIT.ok;
   } catch (err) {
-    return exitCodeFor(err);
+    return exitCodeFor(err, READ_ONLY.includes(argv[0]));
   }
 }
+
+/** Commands that never write: their problems do not speak of writing. */
+const READ_ONLY: readonly (string | undefined)[] = ['check', 'diff', 'validate', 'list', 'explain'];
 
 /**
  * The exit code of a command that finishes later (`chart import`): main()
@@ -97,12 +100,12 @@ export function whenDone(): Promise<number> | undefined {
   );
 }
 
-/** Says what went wrong and returns the exit code for it. */
-function exitCodeFor(err: unknown): number {
+/** Says what went wrong and returns the exit code for it (`readOnly`: the command writes nothing anyway). */
+function exitCodeFor(err: unknown, readOnly = false): number {
   if (err instanceof ExitWith) return err.code;
   if (err instanceof InputError) {
     process.stderr.write(err.message + '\n');
-    process.stderr.write(`helmflux: ${count(err.problems.length, 'problem')}; nothing was written.\n`);
+    process.stderr.write(`helmflux: ${count(err.problems.length, 'problem')}${readOnly ? '' : '; nothing was written'}.\n`);
     return EXIT.invalid;
   }
   if (err instanceof UsageError) {

@@ -45,6 +45,8 @@ export interface DiffReport {
   readonly outDir: string;
   /** What was compared against: `dist/ on disk` or `dist/ at <ref>`. */
   readonly against: string;
+  /** The files compared (relative path -> text): the output folder before, and what synth would make of it (for `--unified`). */
+  readonly files: { readonly before: ReadonlyMap<string, string>; readonly after: ReadonlyMap<string, string> };
 }
 
 /** Compares what synth would write with the output folder (on disk, or at `base`). Throws an InputError on bad input. */
@@ -54,9 +56,11 @@ export function diff(options: DiffOptions = {}): DiffReport {
   const outDisplay = options.outDir === undefined ? resolved.display : options.outDir.replace(/(.)\/+$/, '$1');
   const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display, project.settings.key);
   const synthesis = synthesize(project, { cache, threads: options.threads ?? Math.min(availableParallelism(), 4) });
-  const scope = selectEnvironments(synthesis.environments, options.environments);
   const onDisk = readFolder(resolved.dir);
   const before = options.base === undefined ? onDisk : readGitFolder(project.root, resolved.dir, options.base);
+  // An environment whose file was deleted is still one to diff: its files are what it removes.
+  const gone = [...before.keys()].filter((f) => isGeneratedPath(f) && environmentOfPath(f) !== '').map(environmentOfPath);
+  const scope = selectEnvironments([...synthesis.environments.map((e) => e.name), ...gone], options.environments);
   // After synth: what it writes, and the other files it leaves where they are.
   // Tags Flux's image automation committed into dist/ (on disk) stay, as synth keeps them.
   const target = targetOf(project.settings.settings);
@@ -67,10 +71,12 @@ export function diff(options: DiffOptions = {}): DiffReport {
   for (const [file, text] of onDisk) if (!isGeneratedPath(file)) after.set(file, text);
   const inScope = (file: string) => scope === undefined || (isGeneratedPath(file) && scope.has(environmentOfPath(file)));
   const pick = (files: ReadonlyMap<string, string>) => new Map([...files].filter(([file]) => inScope(file)));
+  const files = { before: pick(before), after: pick(after) };
   return {
     kept: kept.filter((k) => inScope(k.file)),
     changed: changed.filter((c) => inScope(c.file)),
-    review: review(pick(before), pick(after), target.effects),
+    files,
+    review: review(files.before, files.after, target.effects),
     outDir: outDisplay,
     against: options.base === undefined ? `${outDisplay}/ on disk` : `${outDisplay}/ at ${options.base}`,
   };

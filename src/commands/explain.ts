@@ -10,6 +10,7 @@ import { openProject } from '../engine/pipeline';
 import { environmentName, listEnvironmentFiles, loadEnvironments } from '../load/loader';
 import type { ProjectOptions } from '../load/project';
 import { fieldPath, InputError } from '../problems';
+import { closest } from '../suggest';
 import type { HelmValue, JsonSchema, ReleaseDefinition } from '../definition/types';
 import { validateEnvironments } from '../definition/validate';
 import { layerOf, valuesLayers } from '../values/layers';
@@ -96,8 +97,23 @@ export function explain(options: ExplainOptions): ExplainedValue[] {
   };
   let node: HelmValue | undefined = final;
   for (const key of base) node = child(node, key);
-  if (node === undefined) leaves.push(base);
-  else collect(node, base);
+  if (node === undefined) {
+    // Not in the values: a path the chart's schema does not have is a typo, not a default.
+    const missing = release.imported === undefined ? undefined : schemaMiss(release.imported.schema, base);
+    if (missing !== undefined) {
+      const at = base.slice(0, missing.depth + 1).reduce<string>((text, key) => fieldPath(text, key), '');
+      const guess = closest(base[missing.depth], missing.known);
+      throw new InputError([
+        {
+          file: raw.file,
+          field: `releases[${JSON.stringify(release.name)}].values.${at}`,
+          message: `is not a value of chart ${release.imported!.name}`,
+          fix: `${guess ? `Did you mean ${base.slice(0, missing.depth).concat(guess).reduce<string>((text, key) => fieldPath(text, key), '')}? ` : ''}The values ${missing.depth === 0 ? 'it has' : 'there'} are ${missing.known.join(', ') || '(none)'} (${chartFolder(release.imported!.name)}/values.schema.json).`,
+        },
+      ]);
+    }
+    leaves.push(base);
+  } else collect(node, base);
 
   const files = new Map<string, string>();
   const read = (file: string) => {
@@ -143,6 +159,27 @@ function findChartFile(deps: readonly string[], chart: string, read: (file: stri
       continue;
     }
     if (text.includes('defineChart') && valueLine(text, file, { chart }, []) !== undefined) return file;
+  }
+  return undefined;
+}
+
+/**
+ * Where a path leaves what a schema allows: the depth of the first key its
+ * `properties` lack (with the keys it has), or undefined when the schema has
+ * the path or allows any key there (a free-form map, `additionalProperties`
+ * not false, a list, or no `properties` to say).
+ */
+function schemaMiss(schema: JsonSchema, at: readonly string[]): { depth: number; known: string[] } | undefined {
+  let node: unknown = schema;
+  for (let depth = 0; depth < at.length; depth++) {
+    const s = node as { properties?: Record<string, unknown>; additionalProperties?: unknown; type?: unknown; items?: unknown } | null;
+    if (s === null || typeof s !== 'object') return undefined;
+    if (s.properties !== undefined && Object.prototype.hasOwnProperty.call(s.properties, at[depth])) {
+      node = s.properties[at[depth]];
+      continue;
+    }
+    if (s.properties === undefined || s.additionalProperties !== false) return undefined;
+    return { depth, known: Object.keys(s.properties) };
   }
   return undefined;
 }

@@ -90,7 +90,21 @@ function prepareWrite(options: SynthOptions) {
   if (plan.problems.length > 0) throw new InputError(plan.problems);
   // A committed file of automated releases that cannot be read may hold tags Flux committed: synth must not write over it.
   const unreadableProblems = unreadable.map((u) => unreadableProblem(u, out.display, target, rendered.find((f) => f.path === u.file)!));
-  return { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings: synthesis.warnings };
+  return { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings: [...synthesis.warnings, ...reachWarnings(project, out.dir, files)] };
+}
+
+/**
+ * Flux v2's ImageUpdateAutomation updates markers under `./<gitops.path>`
+ * only: a folder written elsewhere (`--out`) holds markers it never reaches.
+ */
+function reachWarnings(project: Project, outDir: string, files: readonly RenderedFile[]): string[] {
+  const { settings } = project.settings;
+  if (settings.flux !== 'v2' || settings.gitops === undefined || !files.some((f) => f.path === PROJECT_FILES.imageAutomation)) return [];
+  const written = path.relative(project.root, outDir).split(path.sep).join('/');
+  if (written === settings.gitops.path) return [];
+  return [
+    `helmflux.settings.ts: gitops.path is "${settings.gitops.path}", so the ImageUpdateAutomation updates tags under ./${settings.gitops.path} only, but this writes ${written.startsWith('..') || path.isAbsolute(written) ? outDir : written}: its image policy markers are out of the automation's reach (set gitops.path to the folder Flux syncs, or write there)`,
+  ];
 }
 
 /**
@@ -164,6 +178,8 @@ export interface CheckReport {
   readonly kept: readonly KeptValue[];
   /** Tags the output folder holds that synth replaces with the definition's (drift: their files are stale). */
   readonly changed: readonly TagChange[];
+  /** What is valid but probably not meant, as synth says it. */
+  readonly warnings: readonly string[];
   /** Files in the output folder that do not parse (git conflict markers, broken YAML), with the line: drift, and synth refuses to rewrite one of automated releases. */
   readonly unreadable: readonly UnreadableFile[];
   /** Files synth would remove (stale generated files, the legacy record). */
@@ -183,7 +199,7 @@ export interface CheckReport {
  * writing nothing: a CI step's drift check. Throws an InputError on bad input.
  */
 export function check(options: SynthOptions = {}): CheckReport {
-  const { project, out, plan, kept, changed } = prepareWrite(options);
+  const { project, out, plan, kept, changed, warnings } = prepareWrite(options);
   const written = plan.writes.map((f) => f.path);
   const removed = [...plan.removals, ...(plan.legacyRecord ? [LEGACY_RECORD_FILE] : [])];
   // The objects and fields behind each file: the files on disk against what synth writes.
@@ -212,6 +228,7 @@ export function check(options: SynthOptions = {}): CheckReport {
     review: changes,
     kept,
     changed,
+    warnings,
   };
 }
 

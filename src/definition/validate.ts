@@ -11,7 +11,7 @@
  */
 import { automationAnnotations, CHART_IMAGE, valuesContainers } from '../images/containers';
 import { filterProblem } from '../images/filters';
-import { type EnvironmentDefinition, type ReleaseDefinition } from './types';
+import { type EnvironmentDefinition, type HelmValues, type ReleaseDefinition } from './types';
 import { MAX_VALUES_BYTES, MAX_VALUES_DEPTH } from './normalize';
 import { DNS_LABEL, environmentSchema } from './schema';
 import type { LoadedEnvironment, SourceInfo } from '../load/loader';
@@ -149,15 +149,26 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
       if (!fields.has(problem.field)) problems.push(problem);
       fields.add(problem.field);
     }
-    // Values are checked even when the shape is wrong, so every problem shows in one run.
+    // Values are checked even when the shape is wrong elsewhere, so every problem shows in one run:
+    // as plain data, against the chart's schema, and for literal credentials.
     const releases = (env.definition as { releases?: unknown } | null)?.releases;
     if (Array.isArray(releases)) {
       releases.forEach((release: unknown, i) => {
         const values = (release as { values?: unknown } | null)?.values;
-        if (values !== null && typeof values === 'object') checkValues(values, `releases[${i}].values`, add);
+        if (values === null || typeof values !== 'object' || !checkValues(values, `releases[${i}].values`, add)) return;
+        const r = release as ReleaseDefinition;
+        const imported = r.imported;
+        const chartOk = imported !== undefined && imported !== null && typeof imported === 'object' && typeof imported.name === 'string' && imported.schema !== undefined;
+        try {
+          const final = chartOk ? (finalValues(r) ?? (values as HelmValues)) : (values as HelmValues);
+          if (chartOk) checkChartValues(final, imported, `releases[${i}].values`, add);
+          checkNoPlaintextSecrets(final, Array.isArray(r.notSecret) ? r.notSecret.filter((p): p is string => typeof p === 'string') : [], `releases[${i}].values`, add);
+        } catch {
+          // The release's other fields are malformed (their problems are listed): these checks say more once they are fixed.
+        }
       });
     }
-    return { problems };
+    return { problems: onePerField(problems) };
   }
   const definition = withFinalValues(env.definition as EnvironmentDefinition);
   const namespace = definition.namespace.name;
@@ -203,7 +214,18 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
     }
     if (valuesOk) checkObjectLimits(release, at, add);
   });
-  return problems.length === 0 ? { problems, definition } : { problems };
+  return problems.length === 0 ? { problems, definition } : { problems: onePerField(problems) };
+}
+
+/** One problem a field: two checks that find the same fault (a number where Flux needs a string tag) say it once, the first, more specific one. */
+function onePerField(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}\0${p.field}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Kubernetes' limits on one object: its annotations together (the API server refuses more), and the object as etcd stores it. */

@@ -237,10 +237,10 @@ function filesByEnvironment(files: readonly RenderedFile[]): Map<string, Rendere
   return grouped;
 }
 
-/** Checks `--env` names against the environments; returns the selected set (undefined: all). */
-export function selectEnvironments(environments: readonly EnvironmentSummary[], names: readonly string[] | undefined): ReadonlySet<string> | undefined {
+/** Checks `--env` names against the environments (or their names); returns the selected set (undefined: all). */
+export function selectEnvironments(environments: readonly (EnvironmentSummary | string)[], names: readonly string[] | undefined): ReadonlySet<string> | undefined {
   if (names === undefined || names.length === 0) return undefined;
-  const known = new Set(environments.map((e) => e.name));
+  const known = new Set(environments.map((e) => (typeof e === 'string' ? e : e.name)));
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length > 0) {
     throw new InputError(

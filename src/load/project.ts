@@ -79,6 +79,18 @@ export function checkOutputPlace(root: string, out: Place, flag: string): void {
   }
   const relative = path.relative(root, out.dir);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return;
+  // Inside dist/ (dist/releases, dist/x): Flux applies everything under dist/, so nested copies would be applied twice.
+  const inDefault = path.relative(path.join(root, DEFAULT_OUT_DIR), out.dir);
+  if (inDefault !== '' && !inDefault.startsWith('..') && !path.isAbsolute(inDefault)) {
+    throw new InputError([
+      {
+        file: flag,
+        field: out.display,
+        message: `is inside ${DEFAULT_OUT_DIR}/, which Flux applies whole: what synth wrote there would be applied twice`,
+        fix: `Leave out ${flag} to write ${DEFAULT_OUT_DIR}/ itself, or point it outside ${DEFAULT_OUT_DIR}/ (e.g. /tmp/preview).`,
+      },
+    ]);
+  }
   let existing = out.dir;
   while (!fs.existsSync(existing)) existing = path.dirname(existing);
   const real = path.relative(fs.realpathSync(root), fs.realpathSync(existing));

@@ -16,7 +16,6 @@ export interface Tags {
 
 const NO_TAGS: Tags = { kept: [], changed: [] };
 import type { Change, FieldChange, Review } from './diff';
-import { maskSecrets } from './secrets';
 
 /** GitHub's limit for a comment; the markdown is cut below it, with a note. */
 export const MARKDOWN_LIMIT = 65_536;
@@ -47,16 +46,17 @@ export function objectName(c: Change): string {
   return `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`;
 }
 
-interface Colors {
+export interface Colors {
   readonly red: (s: string) => string;
   readonly green: (s: string) => string;
   readonly yellow: (s: string) => string;
+  readonly cyan: (s: string) => string;
   readonly bold: (s: string) => string;
 }
 
 export function colors(enabled: boolean): Colors {
   const wrap = (code: string) => (s: string) => (enabled ? `\u001b[${code}m${s}\u001b[0m` : s);
-  return { red: wrap('31'), green: wrap('32'), yellow: wrap('33'), bold: wrap('1') };
+  return { red: wrap('31'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36'), bold: wrap('1') };
 }
 
 /** The summary line every format ends or starts with. */
@@ -229,32 +229,6 @@ export function formatJson(r: Review, outDir: string, against: string, tags: Tag
 /** A replaced tag as JSON (`diff --format json`, `check --json`). */
 export function tagChangeJson(t: TagChange, outDir: string): object {
   return { file: `${outDir}/${t.file}`, namespace: t.namespace, name: t.name, container: t.container, path: t.path, why: t.why, previous: t.previous, written: t.written, filter: t.filter, next: t.next };
-}
-
-/** A unified diff of each changed file's objects as YAML, secrets masked (the files' own text is never shown). */
-export function formatUnified(r: Review, outDir: string, color: boolean): string {
-  const c = colors(color);
-  const byFile = new Map<string, { before: string[]; after: string[] }>();
-  // Loaded here: only --unified prints YAML.
-  const { stringify } = require('yaml') as typeof import('yaml');
-  const yamlOf = (data: unknown) => stringify(maskSecrets(data), { lineWidth: 0, sortMapEntries: true });
-  for (const ch of r.changes) {
-    for (const [side, object] of [['before', ch.before], ['after', ch.after]] as const) {
-      if (object === undefined) continue;
-      const entry = byFile.get(object.file) ?? { before: [], after: [] };
-      entry[side].push(`---\n${yamlOf(object.data)}`);
-      byFile.set(object.file, entry);
-    }
-  }
-  const out: string[] = [];
-  for (const file of [...byFile.keys()].sort(compareCodePoints)) {
-    const { before, after } = byFile.get(file)!;
-    const a = before.join('').split('\n').slice(0, -1);
-    const b = after.join('').split('\n').slice(0, -1);
-    out.push(c.bold(`--- ${outDir}/${file} (before)`), c.bold(`+++ ${outDir}/${file} (after)`));
-    for (const line of lineDiff(a, b)) out.push(line.startsWith('-') ? c.red(line) : line.startsWith('+') ? c.green(line) : line);
-  }
-  return out.length > 0 ? out.join('\n') + '\n' : '';
 }
 
 /** A plain line diff (longest common subsequence), every line marked ' ', '-' or '+'. */

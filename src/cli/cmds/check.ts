@@ -70,6 +70,7 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
       else if (report.stale.length + report.removed.length > 0) say(`${out}/ is out of date: run \`npm run synth\` and commit the result`);
       else say(`${out}/ holds files helmflux did not generate`);
     }
+    for (const warning of report.warnings) process.stderr.write(`helmflux: warning: ${warning}\n`);
     if (!report.upToDate) throw new ExitWith(EXIT.drift);
   },
 };

@@ -29,7 +29,11 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
       .option('env', { type: 'string', array: true, describe: 'Only this environment\'s files (repeatable)', requiresArg: true })
       .option('out', { type: 'string', describe: 'Output folder', defaultDescription: 'dist', requiresArg: true })
       .option('format', { choices: ['text', 'markdown', 'json'] as const, default: DIFF_DEFAULTS.format, describe: 'text for a terminal, markdown for a PR comment, json for tools' })
-      .option('unified', { type: 'boolean', default: DIFF_DEFAULTS.unified, describe: 'Add a unified YAML diff of each changed file (secrets masked)' })
+      .option('unified', {
+        type: 'boolean',
+        default: DIFF_DEFAULTS.unified,
+        describe: 'Print a unified diff (git-style a/ b/ paths, @@ hunks, line numbers of the files as written) on stdout, the report on stderr; secrets are shown as (masked), so the patch is for reading, not for git apply',
+      })
       .option('color', { choices: ['auto', 'always', 'never'] as const, default: DIFF_DEFAULTS.color, describe: 'Colour text output (auto: on a terminal, unless NO_COLOR is set)' })
       .example('$0 diff', 'what npm run synth would change in dist/, and what Flux will do')
       .example('$0 diff --base origin/main --format markdown', 'a pull request\'s effect, as a comment (even when its author forgot to run synth)'),
@@ -40,14 +44,16 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
     const color = args.format === 'text' && (args.color === 'always' || (args.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR));
     const { review, outDir, against } = report;
     const tags = { kept: report.kept, changed: report.changed };
+    // Text with --unified: the patch alone on stdout (for a pager or a patch reader), the report on stderr.
+    const patch = args.unified && args.format !== 'json' ? (require('../../review/unified') as typeof import('../../review/unified')).formatPatch(report.files.before, report.files.after, outDir, format.colors(color && args.format === 'text')) : '';
     if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against, tags));
-    else if (args.format === 'markdown') process.stdout.write(format.formatMarkdown(review, outDir, against, format.MARKDOWN_LIMIT, tags));
-    else process.stdout.write(format.formatText(review, outDir, against, color, tags));
-    if (args.unified) {
-      const unified = format.formatUnified(review, outDir, color);
-      if (args.format === 'markdown' && unified !== '') process.stdout.write('\n<details><summary>unified diff</summary>\n\n```diff\n' + unified + '```\n\n</details>\n');
-      else if (args.format !== 'json') process.stdout.write(unified);
-    }
+    else if (args.format === 'markdown') {
+      process.stdout.write(format.formatMarkdown(review, outDir, against, format.MARKDOWN_LIMIT, tags));
+      if (patch !== '') process.stdout.write('\n<details><summary>unified diff</summary>\n\n```diff\n' + patch + '```\n\n</details>\n');
+    } else if (args.unified) {
+      process.stderr.write(format.formatText(review, outDir, against, color && process.stderr.isTTY === true, tags));
+      process.stdout.write(patch);
+    } else process.stdout.write(format.formatText(review, outDir, against, color, tags));
     // A file that does not parse differs too: Flux cannot apply it.
     const differs = review.changes.length + review.addedFiles.length + review.removedFiles.length + review.reformatted.length + review.unreadable.length > 0;
     if (differs) throw new ExitWith(EXIT.drift);
