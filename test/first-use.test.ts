@@ -4,10 +4,12 @@
  * speak of writing, and the edges a newcomer hits have clear answers.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO, runCli, seedProject, snapshotTree } from './helpers';
+import { git, REPO, runCli, seedProject, snapshotTree } from './helpers';
 
 function edit(file: string, from: string, to: string): void {
   const text = fs.readFileSync(file, 'utf8');
@@ -99,6 +101,58 @@ describe('Flux v2 that works when the README is followed', () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     assert.match(readme, /--components-extra=image-reflector-controller,image-automation-controller/);
     assert.match(readme, /--namespace=<fluxNamespace>/);
+  });
+});
+
+describe('chart sources that are right', () => {
+  /** A git repository holding charts/web, with `origin` set to `remote` (none when undefined). */
+  function chartsRepo(remote: string | undefined): string {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'helmflux-charts-'));
+    fs.mkdirSync(path.join(repo, 'charts', 'web'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'charts', 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 1.2.0\n');
+    fs.writeFileSync(path.join(repo, 'charts', 'web', 'values.yaml'), 'replicas: 1\n');
+    git(repo, 'init', '-q');
+    if (remote !== undefined) git(repo, 'remote', 'add', 'origin', remote);
+    return repo;
+  }
+  const index = (root: string) => fs.readFileSync(path.join(root, 'common', 'charts', 'web', 'index.ts'), 'utf8');
+
+  it("records the chart's path from its repository's root, and the settings' URL when origin is that repository in another form", () => {
+    const project = seedProject();
+    fs.rmSync(path.join(project.root, 'common', 'charts'), { recursive: true });
+    // The settings say git@github.com:mifonpe/helmflux; origin is the ssh:// form with .git.
+    const repo = chartsRepo('ssh://git@github.com/mifonpe/helmflux.git');
+    const result = runCli(['chart', 'import', path.join(repo, 'charts', 'web'), '--name', 'web'], { cwd: project.root });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(index(project.root), /source: \(ref\) => \(\{ git: settings\.chartsGitUrl, path: 'charts\/web', ref \}\),/);
+  });
+
+  it('writes another repository\'s URL as it is, refuses one with a password, and asks for --path outside git', () => {
+    const project = seedProject();
+    const other = chartsRepo('https://github.com/org/charts.git');
+    assert.equal(runCli(['chart', 'import', path.join(other, 'charts', 'web'), '--name', 'web'], { cwd: project.root }).status, 0);
+    assert.match(index(project.root), /source: \(ref\) => \(\{ git: 'https:\/\/github\.com\/org\/charts\.git', path: 'charts\/web', ref \}\),/);
+    assert.doesNotMatch(index(project.root), /settings/, 'no unused import');
+    const secret = chartsRepo('https://bot:hunter2@github.com/org/charts.git');
+    const refused = runCli(['chart', 'import', path.join(secret, 'charts', 'web'), '--name', 'web2'], { cwd: project.root });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /origin remote holds a password/);
+    assert.doesNotMatch(refused.stderr, /hunter2/);
+    const loose = fs.mkdtempSync(path.join(os.tmpdir(), 'helmflux-loose-'));
+    fs.writeFileSync(path.join(loose, 'Chart.yaml'), 'apiVersion: v2\nname: loose\nversion: 1.0.0\n');
+    const outside = runCli(['chart', 'import', loose], { cwd: project.root });
+    assert.equal(outside.status, 2);
+    assert.match(outside.stderr, /is not in a git work tree.*Give it with --path/);
+  });
+
+  it('a .tgz with --repository gets a Helm repository source by the chart\'s name, the ref being the version', () => {
+    const project = seedProject();
+    const repo = chartsRepo(undefined);
+    assert.equal(spawnSync('tar', ['-czf', 'web-1.2.0.tgz', 'web'], { cwd: path.join(repo, 'charts') }).status, 0);
+    const result = runCli(['chart', 'import', path.join(repo, 'charts', 'web-1.2.0.tgz'), '--repository', 'https://charts.example.com/stable'], { cwd: project.root });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(index(project.root), /source: \(version\) => \(\{ repository: 'https:\/\/charts\.example\.com\/stable', name: 'web', version \}\),/);
+    assert.match(index(project.root), /imported: 1\.2\.0/);
   });
 });
 

@@ -217,6 +217,10 @@ describe('Flux v2: sources', () => {
     assert.ok(!('problem' in helm));
     assert.equal(helm.kind, 'HelmRepository');
     assert.equal(helm.name, 'charts-bitnami-com-bitnami');
+    // A repository at its host's root: the host once, not cut short.
+    const stable = fluxSource({ repository: 'https://kubernetes-charts.storage.googleapis.com', name: 'redis', version: '10.5.7' }, 'flux-system');
+    assert.ok(!('problem' in stable));
+    assert.equal(stable.name, 'kubernetes-charts-storage-googleapis-com');
     assert.equal(helm.chart, 'redis');
     assert.equal(helm.version, '10.5.7');
   });

@@ -175,7 +175,7 @@ describe('charts are data, imported safely', () => {
     assert.equal(valuesTypeName('3scale'), 'Chart3scaleValues');
     // And the module of a chart named `new` loads: an environment using it synthesizes.
     const project = seedProject();
-    const imported = run(['chart', 'import', chartFolder({ 'values.yaml': 'replicas: 1\n' }), '--name', 'new'], project.root);
+    const imported = run(['chart', 'import', chartFolder({ 'values.yaml': 'replicas: 1\n' }), '--name', 'new', '--path', 'charts/new', '--git', 'git@github.com:org/charts'], project.root);
     assert.equal(imported.status, 0, imported.stderr);
     assert.match(fs.readFileSync(path.join(project.root, 'common', 'charts', 'new', 'index.ts'), 'utf8'), /^export const newChart = defineChart<NewValues>/m);
     fs.writeFileSync(

@@ -240,7 +240,7 @@ describe('helmflux chart import', () => {
   it('imports a chart folder: an inferred schema, generated types and a chart module; keeps a committed schema', () => {
     const project = seedProject();
     fs.rmSync(path.join(project.root, 'common', 'charts'), { recursive: true });
-    const first = runCli(['chart', 'import', SEED_CHART, '--name', 'web'], { cwd: project.root });
+    const first = runCli(['chart', 'import', SEED_CHART, '--name', 'web', '--git', 'git@github.com:mifonpe/helmflux'], { cwd: project.root });
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^imported chart web: schema inferred from values\.yaml$/m);
     const folder = path.join(project.root, 'common', 'charts', 'web');
@@ -253,7 +253,7 @@ describe('helmflux chart import', () => {
     // Tightened by the user, then imported again: the schema stays, the types follow it.
     schema.properties.replicaCount = { type: 'integer', minimum: 0 };
     fs.writeFileSync(path.join(folder, 'values.schema.json'), JSON.stringify(schema));
-    const again = runCli(['chart', 'import', SEED_CHART, '--name', 'web'], { cwd: project.root });
+    const again = runCli(['chart', 'import', SEED_CHART, '--name', 'web', '--git', 'git@github.com:mifonpe/helmflux'], { cwd: project.root });
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /schema kept yours/);
     assert.equal(JSON.parse(fs.readFileSync(path.join(folder, 'values.schema.json'), 'utf8')).properties.replicaCount.type, 'integer');

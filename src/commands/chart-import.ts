@@ -18,6 +18,9 @@ import type { JsonSchema } from '../definition/types';
 import { findProjectRoot } from '../load/project';
 import { inferSchema } from '../charts/infer';
 import { ChartSourceError, readChart } from '../charts/source';
+import { chartLocation, ChartLocationError } from '../charts/location';
+import { urlHasPassword } from '../definition/secret-keys';
+import { loadSettings } from '../load/settings';
 import { chartFolder } from '../values/check';
 import { MAX_ALIASES } from '../output/read';
 import { writeAtomically } from '../output/writer';
@@ -31,6 +34,12 @@ export interface ChartImportOptions {
   readonly name?: string;
   /** Replace a committed schema with the chart's own (or a new inferred one). */
   readonly replaceSchema?: boolean;
+  /** The git repository Flux clones the chart from. @default - the folder's origin remote (the settings' chartsGitUrl when it is that one) */
+  readonly git?: string;
+  /** The chart's folder in that repository. @default - the folder's path from its git work tree's root */
+  readonly path?: string;
+  /** For a packaged chart: the Helm repository serving it (a Helm repository source, by the chart's name; a release's ref is the version). */
+  readonly repository?: string;
   readonly cwd?: string;
 }
 
@@ -177,7 +186,7 @@ export async function chartImport(options: ChartImportOptions): Promise<ChartImp
   }
   staged.set(`${folder}/values.ts`, await typesOf(name, schema, from === 'kept' ? `${folder}/values.schema.json` : options.source));
   if (fs.existsSync(path.join(root, folder, 'index.ts'))) kept.push(`${folder}/index.ts`);
-  else staged.set(`${folder}/index.ts`, indexText(name, chart.source, meta));
+  else staged.set(`${folder}/index.ts`, indexText(name, sourceOf(options, root, meta), meta));
   fs.mkdirSync(path.join(root, folder), { recursive: true });
   for (const [file, text] of staged) writeIfChanged(path.join(root, file), text);
   return { name, schema: from, written: [...staged.keys()], kept };
@@ -279,25 +288,59 @@ export async function typesText(name: string, schema: JsonSchema): Promise<strin
   });
 }
 
+/** Where the chart comes from, as the `source` lines of its `index.ts` (a comment line, then the property). */
+function sourceOf(options: ChartImportOptions, root: string, meta: { name?: unknown; version?: unknown } | null): { comment: string; code: string; where: string } {
+  const cwd = options.cwd ?? process.cwd();
+  const isArchive = /\.t(ar\.)?gz$/.test(options.source);
+  if (options.repository !== undefined) {
+    if (!isArchive) throw new InputError([{ file: '--repository', field: JSON.stringify(options.repository), message: 'is for a packaged chart (.tgz)', fix: 'Import the .tgz the repository serves, or leave out --repository to import the folder from git.' }]);
+    if (!/^https?:\/\/\S+$/.test(options.repository) || urlHasPassword(options.repository)) {
+      throw new InputError([{ file: '--repository', field: JSON.stringify(options.repository), message: 'is not an http(s) Helm repository URL without credentials', fix: 'Give the URL helm repo add takes, e.g. https://charts.bitnami.com/bitnami (credentials go in chart.secretRef).' }]);
+    }
+    const chartName = typeof meta?.name === 'string' ? meta.name : '';
+    const version = typeof meta?.version === 'string' ? meta.version : '';
+    return {
+      comment: `// The chart ${JSON.stringify(chartName)} of the Helm repository ${options.repository}; a release's ref is the chart version (imported: ${version || 'unknown'}).`,
+      code: `source: (version) => ({ repository: ${literalText(options.repository)}, name: ${literalText(chartName)}, version }),`,
+      where: `${chartName} in ${options.repository}`,
+    };
+  }
+  if (isArchive) {
+    // A packaged chart without its repository: its folder in the settings' git repository is taken to be its name.
+    return { comment: "// The chart's folder in the git repository of the settings, at the release's ref.", code: `source: (ref) => ({ git: settings.chartsGitUrl, path: ${literalText(options.name ?? String(meta?.name ?? ''))}, ref }),`, where: `${options.name ?? String(meta?.name ?? '')}/` };
+  }
+  let location;
+  try {
+    location = chartLocation(path.resolve(cwd, options.source), loadSettings(root).settings.chartsGitUrl, { git: options.git, path: options.path });
+  } catch (err) {
+    if (!(err instanceof ChartLocationError)) throw err;
+    throw new InputError([{ file: options.source, field: '(chart)', message: err.message, fix: err.fix }]);
+  }
+  const git = location.url === 'settings' ? 'settings.chartsGitUrl' : literalText(location.url);
+  return {
+    comment: location.url === 'settings' ? "// The chart's folder in the git repository of the settings, at the release's ref." : `// The chart's folder in ${location.url}, at the release's ref.`,
+    code: `source: (ref) => ({ git: ${git}, path: ${literalText(location.path)}, ref }),`,
+    where: `${location.path}/`,
+  };
+}
+
 /** The first `index.ts` of an imported chart: the user's from then on. */
-function indexText(name: string, source: string, meta: { description?: unknown } | null): string {
+function indexText(name: string, source: { comment: string; code: string; where: string }, meta: { description?: unknown } | null): string {
   const typeName = valuesTypeName(name);
-  const isFolder = !/\.t(ar\.)?gz$/.test(source);
-  const chartPath = isFolder ? path.basename(path.resolve(source)) : name;
   const description = typeof meta?.description === 'string' ? meta.description.trim().split('\n')[0] : `The chart ${name}`;
   return `// The chart ${name}: where it comes from, and the values all its releases share.
 // Written once by \`helmflux chart import\`; yours to edit. Its types (./values.ts)
 // come from ./values.schema.json: tighten the schema, then \`npx helmflux chart types\`.
-import { defineChart, settings } from 'helmflux';
+import { defineChart${source.code.includes('settings.') ? ', settings' : ''} } from 'helmflux';
 import schema from './values.schema.json';
 import type { ${typeName} } from './values';
 
-/** ${description.replace(/\*\//g, '* /')} (\`${chartPath}/\` in the charts repository). */
+/** ${description.replace(/\*\//g, '* /')} (\`${source.where}\`). */
 export const ${variableName(name)} = defineChart<${typeName}>({
   name: ${literalText(name)},
   schema,
-  // The chart's folder in the git repository of the settings, at the release's ref.
-  source: (ref) => ({ git: settings.chartsGitUrl, path: ${literalText(chartPath)}, ref }),
+  ${source.comment.replace(/\*\//g, '* /')}
+  ${source.code}
   // Values every release of ${name} shares; each release's own values are merged over them.
   values: {},
 });

@@ -6,6 +6,9 @@ import { say } from '../output';
 interface ImportArgs extends GlobalArgs {
   chart: string;
   name?: string;
+  git?: string;
+  path?: string;
+  repository?: string;
   'replace-schema'?: boolean;
 }
 
@@ -20,12 +23,16 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
     yargs
       .positional('chart', { type: 'string', demandOption: true, describe: 'A chart folder (holding Chart.yaml) or a packaged chart (.tgz)' })
       .option('name', { type: 'string', requiresArg: true, describe: "The chart's name in this repository", defaultDescription: "the name in its Chart.yaml" })
+      .option('git', { type: 'string', requiresArg: true, describe: 'The git repository Flux clones the chart from', defaultDescription: "the folder's origin remote (the settings' chartsGitUrl when it is that one)" })
+      .option('path', { type: 'string', requiresArg: true, describe: "The chart's folder in that repository", defaultDescription: "the folder's path from its git work tree's root" })
+      .option('repository', { type: 'string', requiresArg: true, describe: 'For a packaged chart (.tgz): the Helm repository serving it (a release\'s ref is then the chart version)' })
       .option('replace-schema', { type: 'boolean', describe: 'Replace the committed values.schema.json (yours, once written) with the chart\'s own or a new inferred one' })
-      .example('$0 chart import ../charts/helmbasics --name helmbasics', 'then: helmbasics.release({ ... }) in an environment, with typed values'),
+      .example('$0 chart import ../charts/helmbasics --name helmbasics', 'then: helmbasics.release({ ... }) in an environment, with typed values')
+      .example('$0 chart import redis-10.5.7.tgz --repository https://charts.bitnami.com/bitnami', 'a chart of a Helm repository'),
   handler: (args) =>
     runAsync(async () => {
       const { chartImport } = require('../../commands/chart-import') as typeof import('../../commands/chart-import');
-      const report = await chartImport({ source: args.chart, name: args.name, replaceSchema: args['replace-schema'] });
+      const report = await chartImport({ source: args.chart, name: args.name, replaceSchema: args['replace-schema'], git: args.git, path: args.path, repository: args.repository });
       const from = { chart: "the chart's values.schema.json", inferred: 'inferred from values.yaml', kept: 'kept yours (--replace-schema to replace it)' }[report.schema];
       say(`imported chart ${report.name}: schema ${from}`);
       for (const file of report.written) say(`wrote ${file}`);

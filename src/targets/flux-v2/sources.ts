@@ -85,10 +85,13 @@ export function fluxSource(chart: ChartSource, deployKeySecret: string): FluxSou
       chart: chart.path,
     };
   }
-  const host = chart.repository.replace(/^[a-z]+:\/\//, '').split('/')[0];
+  // Readable: the host's words (no `www`), then the path's last two segments when there are any; the host never twice.
+  const rest = chart.repository.replace(/^[a-z]+:\/\//, '').replace(/^[^@/]*@/, '');
+  const host = rest.split('/')[0].split(':')[0];
+  const segments = rest.split('/').slice(1).filter((s) => s !== '');
   return {
     kind: 'HelmRepository',
-    name: objectName(`${host.split('.').filter((p) => p !== 'www').join('-')}-${repositoryPart(chart.repository)}`),
+    name: objectName([host.split('.').filter((p) => p !== 'www').join('-'), ...segments.slice(-2)].join('-')),
     spec: { url: chart.repository, interval: INTERVALS.helmRepository, ...(chart.secretRef ? { secretRef: { name: chart.secretRef.name } } : {}) },
     chart: chart.name,
     version: chart.version,
