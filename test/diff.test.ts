@@ -209,7 +209,7 @@ describe('helmflux diff', () => {
     }
     const text = formatMarkdown(review(before, after, fluxV1Effects(NO_SETTINGS)), 'dist', 'dist/ on disk', 20_000);
     assert.ok(text.length <= 20_000, String(text.length));
-    assert.match(text, /_Cut here to stay under GitHub's 20,000-character limit: run `helmflux diff` for the rest\._\n$/);
+    assert.match(text, /_Cut here to stay under GitHub's 65,536-character comment limit: run `helmflux diff` \(in CI: the helmflux-diff artifact\) for the rest\._\n$/);
     assert.equal((text.match(/<details>/g) ?? []).length, (text.match(/<\/details>/g) ?? []).length);
   });
 });

@@ -17,8 +17,8 @@ export interface Tags {
 const NO_TAGS: Tags = { kept: [], changed: [] };
 import type { Change, FieldChange, Review } from './diff';
 
-/** GitHub's limit for a comment; the markdown is cut below it, with a note. */
-export const MARKDOWN_LIMIT = 65_536;
+/** Where markdown is cut, with a note: below GitHub's 65,536-character comment limit, with room for the workflow's marker and pointer (`.github/workflows/manifests.yml`). */
+export const MARKDOWN_LIMIT = 64_000;
 
 const ARROW = '→';
 
@@ -177,7 +177,7 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
   if (tags.kept.length > 0) out.push("#### Kept from Flux's image automation", '', ...tags.kept.map((k) => `- ${escapeCell(keptLine(k, outDir))}`), '');
   let text = out.join('\n');
   if (text.length > limit) {
-    const note = `\n\n_Cut here to stay under GitHub's ${limit.toLocaleString('en-US')}-character limit: run \`helmflux diff\` for the rest._\n`;
+    const note = "\n\n_Cut here to stay under GitHub's 65,536-character comment limit: run `helmflux diff` (in CI: the helmflux-diff artifact) for the rest._\n";
     text = text.slice(0, limit - note.length - 20);
     // Never leave an open <details>: close it after the last whole line.
     text = text.slice(0, text.lastIndexOf('\n'));
