@@ -159,7 +159,7 @@ describe('helmflux CLI', () => {
   it('--json on list, check and validate prints one JSON document with the documented fields', () => {
     const project = seedProject({ 'empty.ts': environmentSource({ namespace: { name: 'empty' } }) });
     const list = JSON.parse(runCli(['list', '--json'], { cwd: project.root }).stdout) as Record<string, unknown>[];
-    assert.deepEqual(list[0], { environment: 'dev', namespace: 'develop', release: 'helmbasic-develop', helmRelease: 'helmbasic-develop', chart: 'git git@github.com:mifonpe/helmflux helmbasics@develop', values: 'chart helmbasics' });
+    assert.deepEqual(list[0], { environment: 'dev', namespace: 'develop', release: 'helmbasic-develop', helmRelease: 'helmbasic-develop', chart: { git: 'git@github.com:mifonpe/helmflux', path: 'helmbasics', ref: 'develop' }, values: 'chart helmbasics' });
     assert.deepEqual(list[1], { environment: 'empty', namespace: 'empty', release: null, helmRelease: null, chart: null, values: null });
     assert.deepEqual(JSON.parse(runCli(['validate', '--json'], { cwd: project.root }).stdout), { valid: true, environments: 5, objects: 9 });
     const check = runCli(['check', '--json'], { cwd: project.root });

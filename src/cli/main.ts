@@ -12,6 +12,7 @@ import { DIFF_DEFAULTS, diffCommand } from './cmds/diff';
 import { explainCommand } from './cmds/explain';
 import { listCommand } from './cmds/list';
 import { promoteCommand } from './cmds/promote';
+import { statusCommand } from './cmds/status';
 import { SYNTH_DEFAULTS, synthCommand } from './cmds/synth';
 import { validateCommand } from './cmds/validate';
 import { ExitWith, EXIT, lifetime } from './exit';
@@ -60,11 +61,12 @@ export function main(argv: readonly string[]): number | null {
       .command(diffCommand)
       .command(validateCommand)
       .command(listCommand)
+      .command(statusCommand)
       .command(explainCommand)
       .command(adoptCommand)
       .command(promoteCommand)
       .command(chartCommand)
-      .demandCommand(1, 'Name a command: synth, check, diff, validate, list, explain, adopt, promote or chart.')
+      .demandCommand(1, 'Name a command: synth, check, diff, validate, list, status, explain, adopt, promote or chart.')
       .recommendCommands()
       .strict()
       .help()
@@ -87,7 +89,7 @@ export function main(argv: readonly string[]): number | null {
 }
 
 /** Commands that never write: their problems do not speak of writing. */
-const READ_ONLY: readonly (string | undefined)[] = ['check', 'diff', 'validate', 'list', 'explain'];
+const READ_ONLY: readonly (string | undefined)[] = ['check', 'diff', 'validate', 'list', 'status', 'explain'];
 
 /**
  * The exit code of a command that finishes later (`chart import`): main()

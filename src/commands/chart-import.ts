@@ -40,6 +40,8 @@ export interface ChartImportOptions {
   readonly path?: string;
   /** For a packaged chart: the Helm repository serving it (a Helm repository source, by the chart's name; a release's ref is the version). */
   readonly repository?: string;
+  /** Receives a line per phase (reading, inferring, generating types). @default - lines are dropped */
+  readonly progress?: (line: string) => void;
   readonly cwd?: string;
 }
 
@@ -130,6 +132,7 @@ export async function chartImport(options: ChartImportOptions): Promise<ChartImp
   const cwd = options.cwd ?? process.cwd();
   const root = findProjectRoot(cwd);
   let chart;
+  options.progress?.(`reading ${options.source}`);
   try {
     chart = readChart(options.source, cwd);
   } catch (err) {
@@ -184,6 +187,7 @@ export async function chartImport(options: ChartImportOptions): Promise<ChartImp
     }
     staged.set(`${folder}/values.schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
   }
+  options.progress?.(`generating the TypeScript types of ${name}`);
   staged.set(`${folder}/values.ts`, await typesOf(name, schema, from === 'kept' ? `${folder}/values.schema.json` : options.source));
   if (fs.existsSync(path.join(root, folder, 'index.ts'))) kept.push(`${folder}/index.ts`);
   else staged.set(`${folder}/index.ts`, indexText(name, sourceOf(options, root, meta), meta));

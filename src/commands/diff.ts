@@ -33,6 +33,8 @@ export interface DiffOptions extends ProjectOptions {
   readonly cache?: boolean;
   /** Threads for loading and rendering. @default - the number of CPUs, at most 4 */
   readonly threads?: number;
+  /** Receives a line per phase of long work. @default - lines are dropped */
+  readonly progress?: (line: string) => void;
 }
 
 export interface DiffReport {
@@ -55,7 +57,7 @@ export function diff(options: DiffOptions = {}): DiffReport {
   const resolved = resolvePlace(project.root, project.cwd, options.outDir, DEFAULT_OUT_DIR);
   const outDisplay = options.outDir === undefined ? resolved.display : options.outDir.replace(/(.)\/+$/, '$1');
   const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display, project.settings.key);
-  const synthesis = synthesize(project, { cache, threads: options.threads ?? Math.min(availableParallelism(), 4) });
+  const synthesis = synthesize(project, { cache, threads: options.threads ?? Math.min(availableParallelism(), 4), progress: options.progress });
   const onDisk = readFolder(resolved.dir);
   const before = options.base === undefined ? onDisk : readGitFolder(project.root, resolved.dir, options.base);
   // An environment whose file was deleted is still one to diff: its files are what it removes.

@@ -43,6 +43,11 @@ export interface SynthOptions extends ProjectOptions {
    * @default - lines are dropped
    */
   readonly log?: (line: string) => void;
+  /**
+   * Receives a line per phase of long work (hundreds of environments, thousands of files).
+   * @default - lines are dropped
+   */
+  readonly progress?: (line: string) => void;
 }
 
 export interface SynthReport {
@@ -77,7 +82,7 @@ function prepareWrite(options: SynthOptions) {
   const out = { dir: resolved.dir, display: options.outDir === undefined ? resolved.display : options.outDir.replace(/(.)\/+$/, '$1') };
   checkOutputPlace(project.root, out, '--out');
   const cache = options.cache === false ? undefined : SynthCache.open(project.root, project.environments.dir, project.environments.display, project.settings.key);
-  const synthesis = synthesize(project, { cache, threads: options.threads ?? defaultThreads() });
+  const synthesis = synthesize(project, { cache, threads: options.threads ?? defaultThreads(), progress: options.progress });
   const scope = selectEnvironments(synthesis.environments, options.environments);
   // Project files (environment '') are of every environment: always written.
   let rendered = synthesis.files.filter((f) => scope === undefined || f.environment === '' || scope.has(f.environment));
@@ -145,6 +150,7 @@ function unreadableProblem(u: KeepResult['unreadable'][number], outDir: string, 
 export function synth(options: SynthOptions = {}): SynthReport {
   const { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings } = prepareWrite(options);
   if (unreadableProblems.length > 0) throw new InputError(unreadableProblems);
+  if (plan.writes.length + plan.removals.length >= 1000) options.progress?.(`writing ${plan.writes.length} and removing ${plan.removals.length} files in ${out.display}/`);
   applyPlan(plan, options.log ?? (() => {}));
   cache?.save(cacheEntries(synthesis));
   return {
@@ -238,8 +244,8 @@ export interface ValidateReport {
 }
 
 /** Everything synth checks, writing nothing (and not using the cache). Throws an InputError on bad input. */
-export function validate(options: ProjectOptions & { readonly threads?: number } = {}): ValidateReport {
-  const synthesis = synthesize(openProject(options), { threads: options.threads ?? defaultThreads() });
+export function validate(options: ProjectOptions & { readonly threads?: number; readonly progress?: (line: string) => void } = {}): ValidateReport {
+  const synthesis = synthesize(openProject(options), { threads: options.threads ?? defaultThreads(), progress: options.progress });
   // Flux v2's project files hold objects too (kustomization.yaml is none).
   const shared = synthesis.files.filter((f) => f.environment === '' && f.path.startsWith('flux/')).reduce((n, f) => n + (f.text.match(/^---$/gm)?.length ?? 0), 0);
   return { environments: synthesis.environments.length, objects: synthesis.environments.reduce((n, e) => n + e.objects, shared) };

@@ -165,7 +165,12 @@ export interface SynthesisOptions {
   readonly cache?: SynthCache;
   /** How many threads may load and render. */
   readonly threads: number;
+  /** Receives a line per phase of long work (hundreds of environments to run). */
+  readonly progress?: (line: string) => void;
 }
+
+/** From this many environment files to run, synthesis reports its phases (`progress`). */
+const PROGRESS_FROM = 200;
 
 /** Below this many environment files for each thread, one thread is faster. */
 const MIN_FILES_PER_THREAD = 250;
@@ -179,6 +184,9 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
   const misses = fileNames.filter((f) => !reused.has(environmentName(f)));
   // Threads pay off only when there is a lot to render: each loads cdk8s first.
   const slices = misses.length >= MIN_FILES_PER_THREAD * 2 ? Math.min(options.threads, Math.floor(misses.length / MIN_FILES_PER_THREAD)) : 1;
+  if (misses.length >= PROGRESS_FROM) {
+    options.progress?.(`loading, checking and rendering ${misses.length} environment files on ${slices} ${slices === 1 ? 'thread' : 'threads'} (${reused.size} unchanged, from the cache)`);
+  }
   const results =
     slices > 1
       ? (require('./threads') as typeof import('./threads')).runSlices({ dir, displayDir: display, fileNames: misses, settings }, slices)

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../args';
 import { runAsync } from '../exit';
 import { say } from '../output';
+import { progressReporter } from '../progress';
 
 interface ImportArgs extends GlobalArgs {
   chart: string;
@@ -32,7 +33,7 @@ const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
   handler: (args) =>
     runAsync(async () => {
       const { chartImport } = require('../../commands/chart-import') as typeof import('../../commands/chart-import');
-      const report = await chartImport({ source: args.chart, name: args.name, replaceSchema: args['replace-schema'], git: args.git, path: args.path, repository: args.repository });
+      const report = await chartImport({ source: args.chart, name: args.name, replaceSchema: args['replace-schema'], git: args.git, path: args.path, repository: args.repository, progress: progressReporter() });
       const from = { chart: "the chart's values.schema.json", inferred: 'inferred from values.yaml', kept: 'kept yours (--replace-schema to replace it)' }[report.schema];
       say(`imported chart ${report.name}: schema ${from}`);
       for (const file of report.written) say(`wrote ${file}`);

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { FLUX_OPTION, type GlobalArgs } from '../args';
 import { ExitWith, EXIT } from '../exit';
 import { say, sayJson } from '../output';
+import { progressReporter } from '../progress';
 
 interface CheckArgs extends GlobalArgs {
   flux?: 'v1' | 'v2';
@@ -26,7 +27,7 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
       .example('$0 check', 'in CI: fail when someone changed an environment but did not commit the synthesized dist/'),
   handler: (args) => {
     const { check } = require('../../commands/synth') as typeof import('../../commands/synth');
-    const report = check({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env });
+    const report = check({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env, progress: progressReporter() });
     if (args.json) {
       const { changeJson, tagChangeJson } = require('../../review/format') as typeof import('../../review/format');
       sayJson({

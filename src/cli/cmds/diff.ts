@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { FLUX_OPTION, type GlobalArgs } from '../args';
 import { ExitWith, EXIT } from '../exit';
+import { progressReporter } from '../progress';
 
 interface DiffArgs extends GlobalArgs {
   flux?: 'v1' | 'v2';
@@ -40,7 +41,7 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
   handler: (args) => {
     const { diff } = require('../../commands/diff') as typeof import('../../commands/diff');
     const format = require('../../review/format') as typeof import('../../review/format');
-    const report = diff({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env, base: args.base });
+    const report = diff({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env, base: args.base, progress: progressReporter() });
     const color = args.format === 'text' && (args.color === 'always' || (args.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR));
     const { review, outDir, against } = report;
     const tags = { kept: report.kept, changed: report.changed };
@@ -49,6 +50,11 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
     if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against, tags));
     else if (args.format === 'markdown') {
       process.stdout.write(format.formatMarkdown(review, outDir, against, format.MARKDOWN_LIMIT, tags));
+      // The version matrix of the environments the change touches, changed cells marked (`helmflux status`).
+      const { statusChangeMarkdown, statusRows } = require('../../commands/status') as typeof import('../../commands/status');
+      const touched = new Set(review.changes.map((c) => c.environment).filter((e) => e !== '' && e !== '*'));
+      const matrix = touched.size === 0 ? '' : statusChangeMarkdown(statusRows(report.files.before, outDir).rows, statusRows(report.files.after, outDir).rows, touched, format.escapeCell);
+      if (matrix !== '') process.stdout.write(`\n${matrix}`);
       if (patch !== '') process.stdout.write('\n<details><summary>unified diff</summary>\n\n```diff\n' + patch + '```\n\n</details>\n');
     } else if (args.unified) {
       process.stderr.write(format.formatText(review, outDir, against, color && process.stderr.isTTY === true, tags));

@@ -13,7 +13,7 @@ export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
     yargs.option('json', {
       type: 'boolean',
       default: false,
-      describe: 'Print one JSON document: an array of { environment, namespace, release, helmRelease, chart, values } (values: "chart <name>" when checked against an imported chart\'s schema, else "unchecked"; release, helmRelease, chart and values are null for an environment without releases)',
+      describe: 'Print one JSON document: an array of { environment, namespace, release, helmRelease, chart, values } (chart: { git, path, ref } or { repository, name, version }; values: "chart <name>" when checked against an imported chart\'s schema, else "unchecked"; release, helmRelease, chart and values are null for an environment without releases)',
     }),
   handler: (args) => {
     const { list, formatTable } = require('../../commands/list') as typeof import('../../commands/list');

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { FLUX_OPTION, type GlobalArgs } from '../args';
 import { lifetime } from '../exit';
 import { count, say } from '../output';
+import { progressReporter } from '../progress';
 
 interface SynthArgs extends GlobalArgs {
   flux?: 'v1' | 'v2';
@@ -56,7 +57,7 @@ export const synthCommand: CommandModule<GlobalArgs, SynthArgs> = {
     }
     // Loaded in the handler: `--help` and other commands never pay for rendering.
     const { synth } = require('../../commands/synth') as typeof import('../../commands/synth');
-    const report = synth({ ...options, log: args.quiet ? undefined : say });
+    const report = synth({ ...options, log: args.quiet ? undefined : say, progress: progressReporter(args.quiet) });
     if (!args.quiet) for (const line of tagLines(report)) say(line);
     say(summary(report));
     warnStrays(report.strays, report.outDir);
