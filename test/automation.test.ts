@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
 import { filterMatches, filterProblem } from '../src/images/filters';
+import { semverConstraintProblem, semverMatches } from '../src/images/semver';
 import { environmentSource, REPO, runCli, tempProject, withSeedShared } from './helpers';
 
 const GOPATH = '/usr/share/gocode';
@@ -68,7 +69,7 @@ describe('image filters, as Flux v1 reads them', () => {
     const answers = goFilters(FILTERS.map((filter) => ({ filter, tags: TAGS })));
     // helmflux requires a prefix where Flux reads anything else as a glob (the type says so): those are left out here.
     const prefixed = (f: string) => /^(glob|semver|regex|regexp):/.test(f);
-    const wrong = FILTERS.filter((filter, i) => prefixed(filter) && (filterProblem(filter) === undefined) !== answers[i].valid);
+    const wrong = FILTERS.filter((filter, i) => prefixed(filter) && (filterProblem(filter, '3.2') === undefined) !== answers[i].valid);
     assert.deepEqual(wrong, [], 'filters whose validity differs from Flux\'s');
   });
 
@@ -77,7 +78,7 @@ describe('image filters, as Flux v1 reads them', () => {
     const wrong: string[] = [];
     FILTERS.forEach((filter, i) => {
       TAGS.forEach((tag, j) => {
-        if (filterMatches(filter, tag) !== answers[i].matches[j]) wrong.push(`${filter} ${JSON.stringify(tag)}: Flux ${answers[i].matches[j]}`);
+        if (filterMatches(filter, tag, '3.2') !== answers[i].matches[j]) wrong.push(`${filter} ${JSON.stringify(tag)}: Flux ${answers[i].matches[j]}`);
       });
     });
     assert.deepEqual(wrong, []);
@@ -171,5 +172,47 @@ describe('typed image automation', () => {
     // The dev environment, with regex:^v[0-9+$ as its filter, fails validate.
     const project = withSeedShared(tempProject({ 'dev.ts': fs.readFileSync(path.join(REPO, 'environments', 'dev.ts'), 'utf8').replace("'glob:v*'", "'regex:^v[0-9+$'") }));
     assert.equal(runCli(['validate'], { cwd: project.root }).status, 2);
+  });
+});
+
+describe('Flux v1 reads semver filters as Masterminds semver v3.1.1, Flux v2 as v3.2', () => {
+  // The three differences between the two releases (git diff v3.1.1 v3.2.0 -- constraints.go).
+  it('^0.0.z: v3.1.1 compares the patch alone, v3.2 the minor too', () => {
+    assert.equal(semverMatches('^0.0.3', '0.1.3', '3.1.1'), true);
+    assert.equal(semverMatches('^0.0.3', '0.1.3', '3.2'), false);
+    for (const dialect of ['3.1.1', '3.2'] as const) {
+      assert.equal(semverMatches('^0.0.3', '0.0.3', dialect), true);
+      assert.equal(semverMatches('^0.0.3', '0.0.4', dialect), false);
+    }
+  });
+
+  it('constraints with no separator, or a trailing comma: valid in v3.1.1, not in v3.2', () => {
+    for (const constraint of ['>1<2', '>=1<2', '>1,', '>=1.2<1.4']) {
+      assert.equal(semverConstraintProblem(constraint, '3.1.1'), undefined, constraint);
+      assert.match(semverConstraintProblem(constraint, '3.2') ?? '', /improper constraint/, constraint);
+    }
+    // `>1` is `>=2.0.0` (a minor left out is dirty); `>=1<2` admits 1.x.
+    assert.equal(semverMatches('>=1<2', '1.5.0', '3.1.1'), true);
+    assert.equal(semverMatches('>=1<2', '2.5.0', '3.1.1'), false);
+  });
+
+  it('a wildcard with a prerelease: v3.1.1 drops the prerelease (no prerelease tag passes), v3.2 keeps it', () => {
+    assert.equal(semverMatches('*-alpha', '1.0.0-beta', '3.1.1'), false);
+    assert.equal(semverMatches('*-alpha', '1.0.0-beta', '3.2'), true);
+    assert.equal(semverMatches('*-alpha', '1.0.0', '3.1.1'), true);
+  });
+
+  it('validation reads a filter as the Flux written for does', () => {
+    const project = tempProject({
+      'web.ts': environmentSource({
+        namespace: { name: 'web' },
+        releases: [{ name: 'web', chart: { git: 'git@github.com:org/charts', path: 'web', ref: 'main' }, flux: { automated: true, containers: { 'chart-image': { filter: 'semver:>1<2' } } }, values: { image: { repository: 'org/web', tag: '1.0.0' } } }],
+      }),
+    });
+    fs.writeFileSync(path.join(project.root, 'helmflux.settings.ts'), "import { defineSettings } from 'helmflux';\n\nexport default defineSettings({ chartsGitUrl: 'git@github.com:org/charts', gitops: { url: 'ssh://git@github.com/org/fleet', branch: 'main', path: 'dist' } });\n");
+    assert.equal(runCli(['validate'], { cwd: project.root }).status, 0);
+    const v2 = runCli(['validate', '--flux', 'v2'], { cwd: project.root });
+    assert.equal(v2.status, 2);
+    assert.match(v2.stderr, /is not a valid semver constraint \(Masterminds semver v3\.2, as Flux v2 reads it\)/);
   });
 });

@@ -10,7 +10,7 @@
  *   that are not JSON data.
  */
 import { automationAnnotations, CHART_IMAGE, valuesContainers } from '../images/containers';
-import { filterProblem } from '../images/filters';
+import { filterProblem, type Dialect } from '../images/filters';
 import { type EnvironmentDefinition, type HelmValues, type ReleaseDefinition } from './types';
 import { MAX_VALUES_BYTES, MAX_VALUES_DEPTH } from './normalize';
 import { DNS_LABEL, environmentSchema } from './schema';
@@ -63,7 +63,8 @@ export function validateEnvironments(
   const valid: ValidEnvironment[] = [];
   const reserved = reservedNamespaces(settings);
   for (const env of loaded) {
-    const found = validateEnvironment(env, reserved);
+    // Filters are read as the Flux written for reads them: v1 with Masterminds semver v3.1.1, v2 with v3.2.
+    const found = validateEnvironment(env, reserved, settings.flux === 'v2' ? '3.2' : '3.1.1');
     if (found.problems.length > 0) problems.push(...found.problems);
     else valid.push({ name: env.name, file: env.file, definition: found.definition!, source: env.source });
   }
@@ -129,7 +130,7 @@ export function checkUniqueHelmReleases(environments: readonly { readonly file: 
 const DNS_LABEL_PATTERN = new RegExp(DNS_LABEL);
 
 /** The problems of one environment, and its definition with final values when it has none. */
-function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]): { problems: Problem[]; definition?: EnvironmentDefinition } {
+function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[], dialect: Dialect): { problems: Problem[]; definition?: EnvironmentDefinition } {
   const problems: Problem[] = [];
   const add = (field: string, message: string, fix: string) => problems.push({ file: env.file, field, message, fix });
 
@@ -203,7 +204,7 @@ function validateEnvironment(env: LoadedEnvironment, reserved: readonly string[]
     } else releaseNames.set(releaseName, i);
 
     checkChart(release, `${at}.chart`, add);
-    checkAutomation(release, at, add);
+    checkAutomation(release, at, add, dialect);
     if (release.notSecret !== undefined && release.annotations?.[NOT_SECRET_ANNOTATION] !== undefined) {
       add(fieldPath(`${at}.annotations`, NOT_SECRET_ANNOTATION), 'is set by notSecret', 'Remove the annotation and keep notSecret.');
     }
@@ -280,7 +281,7 @@ function fluxField(key: string): string {
  * Flux would read as "every tag", filters of containers the values do not
  * have, and tags Flux would not update (not strings).
  */
-function checkAutomation(release: ReleaseDefinition, at: string, add: Add): void {
+function checkAutomation(release: ReleaseDefinition, at: string, add: Add, dialect: Dialect): void {
   const flux = release.flux;
   const written = automationAnnotations(flux);
   const annotations = release.annotations ?? {};
@@ -300,7 +301,7 @@ function checkAutomation(release: ReleaseDefinition, at: string, add: Add): void
   for (const [key, value] of Object.entries(all)) {
     if (!key.startsWith('filter.fluxcd.io/')) continue;
     const container = key.slice('filter.fluxcd.io/'.length);
-    const problem = filterProblem(value);
+    const problem = filterProblem(value, dialect);
     if (problem) add(fieldOf(key), `${JSON.stringify(value)} ${problem}, and Flux would then update to every tag`, 'Fix the filter, e.g. "glob:v*", "semver:~1.2" or "regex:^v[0-9]+$".');
     if (!known.has(container)) {
       const have = [...known];

@@ -13,7 +13,9 @@
  * - a filter without a known prefix is a glob of the whole string.
  */
 import type { RE2JS } from 're2js';
-import { semverConstraintProblem, semverMatches } from './semver';
+import { semverConstraintProblem, semverMatches, type Dialect } from './semver';
+
+export type { Dialect };
 
 export type FilterKind = 'glob' | 'semver' | 'regex';
 
@@ -33,12 +35,12 @@ function re2(): typeof RE2JS {
 /** The longest filter helmflux reads: real ones are a few dozen characters; a longer one is a mistake or an attack. */
 export const MAX_FILTER_LENGTH = 512;
 
-/** Why a filter is invalid in Flux (where it would match every tag), or undefined when it is valid. */
-export function filterProblem(filter: string): string | undefined {
+/** Why a filter is invalid in Flux (where it would match every tag), or undefined when it is valid; `dialect`: the Masterminds semver of the Flux read for (v1: 3.1.1, v2: 3.2). */
+export function filterProblem(filter: string, dialect: Dialect): string | undefined {
   if (filter.length > MAX_FILTER_LENGTH) return `is ${filter.length} characters long, over helmflux's limit of ${MAX_FILTER_LENGTH}`;
   const { kind, pattern, prefixed } = parseFilter(filter);
   if (!prefixed) return 'does not start with glob:, semver:, regex: or regexp:';
-  if (kind === 'semver') return semverConstraintProblem(pattern);
+  if (kind === 'semver') return semverConstraintProblem(pattern, dialect);
   if (kind === 'regex') {
     // re2js accepts named groups written (?<name>...); the Go that Flux v1 is built with does not.
     if (pattern.includes('(?<')) return 'is not a valid RE2 regular expression as Flux reads it (Go does not accept (?<name>...); write (?P<name>...))';
@@ -52,10 +54,10 @@ export function filterProblem(filter: string): string | undefined {
   return undefined;
 }
 
-/** Whether a tag passes a filter, as Flux decides (a filter without a known prefix is a glob, as in Flux). */
-export function filterMatches(filter: string, tag: string): boolean {
+/** Whether a tag passes a filter, as Flux decides (a filter without a known prefix is a glob, as in Flux); `dialect` as for filterProblem. */
+export function filterMatches(filter: string, tag: string, dialect: Dialect): boolean {
   const { kind, pattern } = parseFilter(filter);
-  if (kind === 'semver') return semverMatches(pattern, tag);
+  if (kind === 'semver') return semverMatches(pattern, tag, dialect);
   if (kind === 'regex') {
     if (pattern.includes('(?<')) return true; // invalid for Flux's Go (see filterProblem): it matches every tag
     try {

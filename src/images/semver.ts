@@ -6,6 +6,14 @@
  * grammar and checks, tested against the Go library itself
  * (`test/automation.test.ts`).
  *
+ * Two releases of Masterminds semver read filters, and they differ: Flux v1
+ * is built with v3.1.1, Flux v2's image-reflector-controller with v3.2 and
+ * later. `Dialect` picks one. In v3.1.1: constraints may follow each other
+ * with no separator and end with a comma (`>1<2`, `>1,`); a wildcard drops
+ * its prerelease (`*-alpha` is `*`, so it admits no prerelease); and `^0.0.z`
+ * checks only the patch (`^0.0.3` admits 0.1.3). v3.2 requires a space or
+ * comma between constraints, keeps the prerelease, and compares the minor.
+ *
  * Masterminds' grammar is a set of Go regular expressions; they run here
  * under RE2 semantics too (re2js), in time linear in the input: JavaScript's
  * backtracking engine takes exponential time on them for a constraint of a
@@ -21,6 +29,7 @@ interface Version {
 }
 
 interface Constraint {
+  readonly dialect: Dialect;
   readonly op: string;
   readonly con: Version;
   readonly dirty: boolean;
@@ -32,13 +41,17 @@ const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0
 const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
 // Go's \s is ASCII whitespace only; JavaScript's also matches Unicode spaces (a pasted no-break space).
 const S = String.raw`[\t\n\f\r ]`;
+/** Which Masterminds semver reads: Flux v1's (v3.1.1) or Flux v2's (v3.2). */
+export type Dialect = '3.1.1' | '3.2';
+
 /** Masterminds' constraint patterns, compiled with re2js on first use (a synth without `semver:` filters never loads it). */
-let patterns: { VALID: RE2JS; FIND: RE2JS; ONE: RE2JS; RANGE: RE2JS } | undefined;
+let patterns: { VALID: RE2JS; VALID_311: RE2JS; FIND: RE2JS; ONE: RE2JS; RANGE: RE2JS } | undefined;
 function constraintPatterns(): NonNullable<typeof patterns> {
   if (patterns === undefined) {
     const { RE2JS: re2 } = require('re2js') as typeof import('re2js');
     patterns = {
       VALID: re2.compile(String.raw`^(${S}*(${OPS})${S}*(${CV})${S}*)((?:${S}+|,${S}*)(${OPS})${S}*(${CV})${S}*)*$`),
+      VALID_311: re2.compile(String.raw`^(${S}*(${OPS})${S}*(${CV})${S}*\,?)+$`),
       FIND: re2.compile(String.raw`(${OPS})${S}*(${CV})`),
       ONE: re2.compile(String.raw`^${S}*(${OPS})${S}*(${CV})${S}*$`),
       RANGE: re2.compile(String.raw`${S}*(${CV})${S}+-${S}+(${CV})${S}*`),
@@ -84,22 +97,24 @@ function exec(re: RE2JS, text: string): (string | undefined)[] | null {
   return groups;
 }
 
-/** Parsed constraints by text: a filter is read once per process, however many tags it is checked against. */
+/** Parsed constraints by dialect and text: a filter is read once per process, however many tags it is checked against. */
 const parsedConstraints = new Map<string, Constraint[][] | string>();
 
 /** A constraint string as Masterminds' NewConstraint parses it: OR groups of AND constraints, or why it cannot. */
-function parseConstraints(text: string): Constraint[][] | string {
-  let parsed = parsedConstraints.get(text);
+function parseConstraints(text: string, dialect: Dialect): Constraint[][] | string {
+  const key = `${dialect}\0${text}`;
+  let parsed = parsedConstraints.get(key);
   if (parsed === undefined) {
-    parsed = parseConstraintsOnce(text);
+    parsed = parseConstraintsOnce(text, dialect);
     if (parsedConstraints.size > 1000) parsedConstraints.clear();
-    parsedConstraints.set(text, parsed);
+    parsedConstraints.set(key, parsed);
   }
   return parsed;
 }
 
-function parseConstraintsOnce(text: string): Constraint[][] | string {
-  const { VALID, FIND, ONE, RANGE } = constraintPatterns();
+function parseConstraintsOnce(text: string, dialect: Dialect): Constraint[][] | string {
+  const { FIND, ONE, RANGE } = constraintPatterns();
+  const VALID = dialect === '3.1.1' ? constraintPatterns().VALID_311 : constraintPatterns().VALID;
   // "1.2 - 1.4" becomes ">= 1.2, <= 1.4" first (Go's ReplaceAllStringFunc: left to right, not overlapping).
   let rewritten = '';
   let at = 0;
@@ -121,7 +136,8 @@ function parseConstraintsOnce(text: string): Constraint[][] | string {
       let minorDirty = false;
       let patchDirty = false;
       if (m[3] === undefined || isX(m[3])) {
-        version = `0.0.0${m[6] ?? ''}`;
+        // v3.1.1 drops a wildcard's prerelease (`*-alpha` is `*`).
+        version = dialect === '3.1.1' ? '0.0.0' : `0.0.0${m[6] ?? ''}`;
         dirty = true;
       } else if (m[4] === undefined || isX(m[4].slice(1))) {
         version = `${m[3]}.0.0${m[6] ?? ''}`;
@@ -132,25 +148,25 @@ function parseConstraintsOnce(text: string): Constraint[][] | string {
       }
       const con = parseVersion(version);
       if (typeof con === 'string') return `${con} in "${part.trim()}"`;
-      group.push({ op: m[1]!, con, dirty, minorDirty, patchDirty });
+      group.push({ dialect, op: m[1]!, con, dirty, minorDirty, patchDirty });
     }
     groups.push(group);
   }
   return groups;
 }
 
-/** Why Masterminds semver v3 refuses a constraint, or undefined when it parses. */
-export function semverConstraintProblem(text: string): string | undefined {
-  const parsed = parseConstraints(text);
-  return typeof parsed === 'string' ? `is not a valid semver constraint (Masterminds semver v3, as Flux reads it): ${parsed}` : undefined;
+/** Why Masterminds semver (`dialect`) refuses a constraint, or undefined when it parses. */
+export function semverConstraintProblem(text: string, dialect: Dialect): string | undefined {
+  const parsed = parseConstraints(text, dialect);
+  return typeof parsed === 'string' ? `is not a valid semver constraint (Masterminds semver v${dialect}, as Flux ${dialect === '3.1.1' ? 'v1' : 'v2'} reads it): ${parsed}` : undefined;
 }
 
-/** Whether a tag satisfies a constraint, as Flux's semver filter decides (a tag that is not a version never does). */
-export function semverMatches(constraint: string, tag: string): boolean {
+/** Whether a tag satisfies a constraint, as Flux's semver filter decides with Masterminds `dialect` (a tag that is not a version never does). */
+export function semverMatches(constraint: string, tag: string, dialect: Dialect): boolean {
   // As Flux: the tag is read first (a tag that is not a version never matches), then an invalid constraint matches every version.
   const version = parseVersion(tag);
   if (typeof version === 'string') return false;
-  const groups = parseConstraints(constraint);
+  const groups = parseConstraints(constraint, dialect);
   if (typeof groups === 'string') return true;
   return groups.some((group) => group.every((c) => check(version, c)));
 }
@@ -240,7 +256,8 @@ function caret(v: Version, c: Constraint): boolean {
   if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
   if (c.con.major === 0n && v.major > 0n) return false;
   if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
-  if (c.con.minor === 0n && v.minor > 0n) return false;
+  // v3.2 added this: `^0.0.z` is =0.0.z; v3.1.1 compares the patch alone.
+  if (c.dialect === '3.2' && c.con.minor === 0n && v.minor > 0n) return false;
   return c.con.patch === v.patch;
 }
 

@@ -62,7 +62,7 @@ function keepInFile(file: RenderedFile, oldObjects: readonly Json[], result: Pic
       const filter = annotations(object)[`filter.fluxcd.io/${now.container}`];
       const rule = typeof filter === 'string' ? filter : 'glob:*';
       const sameImage = oldAutomated && then.repository === now.repository && then.path.join('.') === now.path.join('.') && then.inString === now.inString;
-      const decision = decideTag(then.tag, now.tag, recorded?.get(now.path.join('.')), sameImage, (tag) => filterMatches(rule, tag));
+      const decision = decideTag(then.tag, now.tag, recorded?.get(now.path.join('.')), sameImage, (tag) => filterMatches(rule, tag, '3.1.1'));
       if (decision !== 'kept') {
         result.changed.push({ ...place, why: decision, previous: then.tag, written: now.tag, filter: rule, next: nextTag(rule, 'v1') });
         continue;

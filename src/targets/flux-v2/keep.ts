@@ -76,9 +76,9 @@ function policies(files: readonly RenderedFile[]): Map<string, Json> {
 function passes(policy: Json | undefined, tag: string): boolean {
   const spec = (policy?.spec ?? {}) as { policy?: { semver?: { range?: string } }; filterTags?: { pattern?: string } };
   const pattern = spec.filterTags?.pattern;
-  if (pattern !== undefined && !filterMatches(`regex:${pattern}`, tag)) return false;
+  if (pattern !== undefined && !filterMatches(`regex:${pattern}`, tag, '3.2')) return false;
   const range = spec.policy?.semver?.range;
-  if (range !== undefined) return filterMatches(`semver:${range}`, tag);
+  if (range !== undefined) return filterMatches(`semver:${range}`, tag, '3.2');
   return pattern !== undefined;
 }
 
