@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
-import { REPO, tempDir } from './helpers';
+import { REPO, runCli, seedProject, tempDir } from './helpers';
 
 const CDK8S = path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -62,5 +62,26 @@ describe('generated and vendored files', () => {
       const ours = [...parse(path.join(REPO, 'dist', 'namespaces', `${env}.yaml`)), ...parse(path.join(REPO, 'dist', 'releases', `${env}.yaml`))];
       assert.deepEqual(cdk8s, ours, env);
     }
+  });
+
+  it("with flux: 'v2' in the settings, npx cdk8s synth writes the objects of helmflux synth --flux v2: helm.toolkit.fluxcd.io HelmReleases, sources and image automation", () => {
+    const project = seedProject();
+    const settings = path.join(project.root, 'helmflux.settings.ts');
+    fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replace("flux: 'v1'", "flux: 'v2'"));
+    fs.writeFileSync(path.join(project.root, 'cdk8s.yaml'), `language: typescript\napp: node ${JSON.stringify(path.join(REPO, 'lib', 'src', 'cdk8s-app.js'))}\noutput: cdk8s.out\n`);
+    const result = spawnSync(process.execPath, [CDK8S, 'synth'], { cwd: project.root, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' }, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+    const parse = (file: string) => (fs.existsSync(file) ? YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean) : []);
+    const byId = (objects: { kind: string; metadata: { namespace?: string; name: string } }[]) =>
+      Object.fromEntries(objects.map((o) => [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+    for (const env of ['dev', 'ingress', 'pro', 'stg']) {
+      const ours = ['namespaces', 'releases', 'images'].flatMap((folder) => parse(path.join(project.dist, folder, `${env}.yaml`)));
+      assert.deepEqual(byId(parse(path.join(project.root, 'cdk8s.out', `${env}.k8s.yaml`))), byId(ours), env);
+    }
+    const release = parse(path.join(project.root, 'cdk8s.out', 'dev.k8s.yaml')).find((o: { kind: string }) => o.kind === 'HelmRelease') as { apiVersion: string };
+    assert.equal(release.apiVersion, 'helm.toolkit.fluxcd.io/v2');
+    const shared = ['sources.yaml', 'image-automation.yaml'].flatMap((f) => parse(path.join(project.dist, 'flux', f)));
+    assert.deepEqual(byId(parse(path.join(project.root, 'cdk8s.out', 'flux.k8s.yaml'))), byId(shared));
   });
 });
