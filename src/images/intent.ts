@@ -25,7 +25,7 @@
  */
 import type { HelmValues } from '../definition/types';
 import type { RenderedFile } from '../output/layout';
-import type { Unreadable } from '../output/read';
+import { parseObjects, type Unreadable } from '../output/read';
 import { compareCodePoints } from '../order';
 import { imageTags, isAutomated } from './containers';
 import { parseFilter } from './filters';
@@ -144,4 +144,30 @@ export interface KeepResult {
   readonly changed: TagChange[];
   /** Committed files of automated releases that do not parse: what Flux committed there cannot be read. */
   readonly unreadable: (Unreadable & { readonly file: string })[];
+}
+
+/**
+ * The walk both targets' keeping shares: each rendered release file whose
+ * committed version differs is handed to `keepInFile` with the committed
+ * objects; the others pass as they are, and a committed file that does not
+ * parse is reported (its kept tags cannot be read) and passes as rendered.
+ */
+export function keepEach(
+  files: readonly RenderedFile[],
+  committed: ReadonlyMap<string, string>,
+  applies: (file: RenderedFile) => boolean,
+  keepInFile: (file: RenderedFile, oldObjects: readonly Record<string, unknown>[], result: Pick<KeepResult, 'kept' | 'changed'>) => RenderedFile,
+): KeepResult {
+  const result: KeepResult = { files: [], kept: [], changed: [], unreadable: [] };
+  for (const file of files) {
+    const before = committed.get(file.path);
+    if (before === undefined || before === file.text || !file.path.startsWith('releases/') || !applies(file)) {
+      result.files.push(file);
+      continue;
+    }
+    const old = parseObjects(before);
+    if (!('objects' in old)) result.unreadable.push({ file: file.path, ...old });
+    result.files.push('objects' in old ? keepInFile(file, old.objects, result) : file);
+  }
+  return result;
 }

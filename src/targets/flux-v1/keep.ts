@@ -16,29 +16,14 @@ import { toYamlDocument, type JsonValue } from '../../output/yaml';
 import type { HelmValues } from '../../definition/types';
 import { imageTags, isAutomated, type ImageTag } from '../../images/containers';
 import { filterMatches } from '../../images/filters';
-import { decideTag, nextTag, recordedTags, type KeepResult } from '../../images/intent';
+import { decideTag, keepEach, nextTag, recordedTags, type KeepResult } from '../../images/intent';
 import { keyOrder } from './key-order';
 
 type Json = Record<string, unknown>;
 
 /** Applies the tags Flux committed (`committed`: relative path -> text) to the rendered files. */
 export function keepFluxUpdates(files: readonly RenderedFile[], committed: ReadonlyMap<string, string>): KeepResult {
-  const result: KeepResult = { files: [], kept: [], changed: [], unreadable: [] };
-  for (const file of files) {
-    const before = committed.get(file.path);
-    if (before === undefined || before === file.text || !file.path.startsWith('releases/')) {
-      result.files.push(file);
-      continue;
-    }
-    const old = parseObjects(before);
-    if (!('objects' in old)) {
-      result.unreadable.push({ file: file.path, ...old });
-      result.files.push(file);
-      continue;
-    }
-    result.files.push(keepInFile(file, old.objects, result));
-  }
-  return result;
+  return keepEach(files, committed, () => true, keepInFile);
 }
 
 /** One rendered file with the tags its committed version (`oldObjects`) holds kept where they are Flux's. */

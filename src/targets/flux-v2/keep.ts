@@ -16,7 +16,7 @@ import { generatedFileText, headerSource, type RenderedFile } from '../../output
 import { parseDocuments, parseObjects } from '../../output/read';
 import { toYamlDocument, type JsonValue } from '../../output/yaml';
 import { filterMatches } from '../../images/filters';
-import { decideTag, nextTag, recordedTags, type KeepResult } from '../../images/intent';
+import { decideTag, keepEach, nextTag, recordedTags, type KeepResult } from '../../images/intent';
 import { keyOrderV2 } from './key-order';
 
 type Json = Record<string, unknown>;
@@ -84,23 +84,8 @@ function passes(policy: Json | undefined, tag: string): boolean {
 
 /** Applies the tags Flux v2 committed at markers (`committed`: relative path -> text) to the rendered files. */
 export function keepFluxV2Updates(files: readonly RenderedFile[], committed: ReadonlyMap<string, string>): KeepResult {
-  const result: KeepResult = { files: [], kept: [], changed: [], unreadable: [] };
   const policyOf = policies(files);
-  for (const file of files) {
-    const before = committed.get(file.path);
-    if (before === undefined || before === file.text || !file.path.startsWith('releases/') || !file.text.includes(MARKER_TEXT)) {
-      result.files.push(file);
-      continue;
-    }
-    const old = parseObjects(before);
-    if (!('objects' in old)) {
-      result.unreadable.push({ file: file.path, ...old });
-      result.files.push(file);
-      continue;
-    }
-    result.files.push(keepInFile(file, old.objects, policyOf, result));
-  }
-  return result;
+  return keepEach(files, committed, (file) => file.text.includes(MARKER_TEXT), (file, old, result) => keepInFile(file, old, policyOf, result));
 }
 
 function keepInFile(file: RenderedFile, oldObjects: readonly Json[], policyOf: ReadonlyMap<string, Json>, result: Pick<KeepResult, 'kept' | 'changed'>): RenderedFile {
