@@ -48,7 +48,7 @@ function parseArgs(argv) {
   return args;
 }
 
-/** Runs a command; returns wall milliseconds, peak RSS in MB (or null) and stdout. `ok`: the exit codes that mean success. */
+/** Runs a command; returns wall milliseconds, peak RSS in MiB (GNU time's %M is in KiB; or null) and stdout. `ok`: the exit codes that mean success. */
 function measure(command, args, cwd, ok = [0]) {
   const timed = GNU_TIME ? [GNU_TIME, ['-f', '%M', command, ...args]] : [command, args];
   const start = process.hrtime.bigint();
@@ -297,14 +297,12 @@ function writtenCount(stdout) {
   return Number(match[1]);
 }
 
-const MIB = 1024 * 1024 / 1e6;
-
 /** One scale point: validate and synth of `envs` copies of dev.ts against the plain cdk8s app, in one run. */
 function scalePoint(envs) {
   const dev = fs.readFileSync(path.join(REPO, 'environments', 'dev.ts'), 'utf8');
   const project = helmfluxProject(`helmflux-bench-${envs}-`, Object.fromEntries(Array.from({ length: envs }, (_, i) => chartModuleEnvironment(dev, i))));
   const plain = plainApp(project, envs);
-  const mib = (m) => (m.peakRssMb === null ? 'n/a' : `${(m.peakRssMb / MIB).toFixed(0)} MiB`);
+  const mib = (m) => (m.peakRssMb === null ? 'n/a' : `${m.peakRssMb.toFixed(0)} MiB`);
   say(`bench: (b) ${envs} environments: plain cdk8s app`);
   const plainRun = measure('node', [plain], project);
   say(`bench: (b) ${envs} environments: plain cdk8s app ${plainRun.wallMs.toFixed(0)} ms, ${mib(plainRun)}; helmflux validate`);
@@ -322,12 +320,12 @@ function scalePoint(envs) {
   return {
     envs,
     plainMs: Math.round(plainMs),
-    plainRssMib: plainRun.peakRssMb === null ? null : Math.round(plainRun.peakRssMb / MIB),
+    plainRssMib: plainRun.peakRssMb === null ? null : Math.round(plainRun.peakRssMb),
     validateMs: Math.round(validate.wallMs),
-    validateRssMib: validate.peakRssMb === null ? null : Math.round(validate.peakRssMb / MIB),
+    validateRssMib: validate.peakRssMb === null ? null : Math.round(validate.peakRssMb),
     ratio: validate.wallMs / plainMs,
     synthMs: Math.round(first.wallMs),
-    synthRssMib: first.peakRssMb === null ? null : Math.round(first.peakRssMb / MIB),
+    synthRssMib: first.peakRssMb === null ? null : Math.round(first.peakRssMb),
     againMs: Math.round(again.wallMs),
     rewritten,
   };
