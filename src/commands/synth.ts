@@ -93,8 +93,8 @@ function prepareWrite(options: SynthOptions) {
   const { files, kept, changed, unreadable } = target.keep(rendered, committed);
   const plan = planWrite({ outDir: out.dir, displayOutDir: out.display, files, scope });
   if (plan.problems.length > 0) throw new InputError(plan.problems);
-  // A committed file of automated releases that cannot be read may hold tags Flux committed: synth must not write over it.
-  const unreadableProblems = unreadable.map((u) => unreadableProblem(u, out.display, target, rendered.find((f) => f.path === u.file)!));
+  // A committed file of automated releases that cannot be read may hold tags Flux committed: synth must not write over it (check reports it as drift).
+  const unreadableProblems = () => unreadable.map((u) => unreadableProblem(u, out.display, target, rendered.find((f) => f.path === u.file)!));
   return { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings: [...synthesis.warnings, ...reachWarnings(project, out.dir, files)] };
 }
 
@@ -149,7 +149,8 @@ function unreadableProblem(u: KeepResult['unreadable'][number], outDir: string, 
 /** Validates everything, then writes what changed. Throws an InputError (writing nothing) on bad input. */
 export function synth(options: SynthOptions = {}): SynthReport {
   const { project, out, cache, synthesis, scope, files, plan, kept, changed, unreadableProblems, warnings } = prepareWrite(options);
-  if (unreadableProblems.length > 0) throw new InputError(unreadableProblems);
+  const refused = unreadableProblems();
+  if (refused.length > 0) throw new InputError(refused);
   if (plan.writes.length + plan.removals.length >= 1000) options.progress?.(`writing ${plan.writes.length} and removing ${plan.removals.length} files in ${out.display}/`);
   applyPlan(plan, options.log ?? (() => {}));
   cache?.save(cacheEntries(synthesis));

@@ -45,24 +45,8 @@ let v2: V2Validators | undefined;
 /** The Flux v2 CRDs' validators are most of the compiled code: loaded on first use, by a v2 target only. */
 const fluxV2 = (): V2Validators => (v2 ??= require(path.join(DIR, 'flux-v2.js')) as V2Validators);
 
-export const validators: V1Validators & V2Validators = {
-  ...v1,
-  get helmReleaseV2() {
-    return fluxV2().helmReleaseV2;
-  },
-  get gitRepository() {
-    return fluxV2().gitRepository;
-  },
-  get helmRepository() {
-    return fluxV2().helmRepository;
-  },
-  get imageRepository() {
-    return fluxV2().imageRepository;
-  },
-  get imagePolicy() {
-    return fluxV2().imagePolicy;
-  },
-  get imageUpdateAutomation() {
-    return fluxV2().imageUpdateAutomation;
-  },
-};
+/** Every validator: v1's loaded with this module, v2's on first use of any of them. */
+export const validators = { ...v1 } as V1Validators & V2Validators;
+for (const name of ['helmReleaseV2', 'gitRepository', 'helmRepository', 'imageRepository', 'imagePolicy', 'imageUpdateAutomation'] as const) {
+  Object.defineProperty(validators, name, { enumerable: true, get: () => fluxV2()[name] });
+}
