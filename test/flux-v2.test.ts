@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
 import { validators } from '../src/definition/validators';
+import type { ChartSource } from '../src/definition/types';
 import { globPattern, policySpec, v2Name } from '../src/targets/flux-v2/images';
 import { fluxGitUrl, fluxSource, gitRefKind } from '../src/targets/flux-v2/sources';
 import { goYamlDecodeFiles, skipGoYaml } from './goyaml';
@@ -114,10 +115,10 @@ describe('Flux v2: the seed', () => {
 
   it('keeps the v1 Helm release names, written explicitly, with the charts from GitRepositories', () => {
     const expected: [string, string, string, string, string][] = [
-      ['dev', 'develop', 'helmbasic-develop', 'helmbasics', 'mifonpe-helmflux-develop'],
-      ['stg', 'staging', 'helmbasic-staging', 'helmbasics', 'mifonpe-helmflux-staging'],
-      ['pro', 'production', 'helmbasic-production', 'helmbasics', 'mifonpe-helmflux-master'],
-      ['ingress', 'ingress', 'nginx-ingress', 'nginx-ingress', 'mifonpe-helmflux-master'],
+      ['dev', 'develop', 'helmbasic-develop', 'helmbasics', 'mifonpe-helmflux-develop--eec78935'],
+      ['stg', 'staging', 'helmbasic-staging', 'helmbasics', 'mifonpe-helmflux-staging--9a02b2e6'],
+      ['pro', 'production', 'helmbasic-production', 'helmbasics', 'mifonpe-helmflux-master--9519a8cc'],
+      ['ingress', 'ingress', 'nginx-ingress', 'nginx-ingress', 'mifonpe-helmflux-master--9519a8cc'],
     ];
     for (const [env, namespace, name, chart, source] of expected) {
       const [release] = files.get(`releases/${env}.yaml`)!;
@@ -137,9 +138,9 @@ describe('Flux v2: the seed', () => {
     assert.equal(files.get('releases/ingress.yaml')![0].spec.values, undefined);
     const sources = files.get('flux/sources.yaml')!;
     assert.deepEqual(sources.map((s) => `${s.kind} ${s.metadata.namespace}/${s.metadata.name}`), [
-      'GitRepository fluxcd/mifonpe-helmflux-develop',
-      'GitRepository fluxcd/mifonpe-helmflux-master',
-      'GitRepository fluxcd/mifonpe-helmflux-staging',
+      'GitRepository fluxcd/mifonpe-helmflux-develop--eec78935',
+      'GitRepository fluxcd/mifonpe-helmflux-master--9519a8cc',
+      'GitRepository fluxcd/mifonpe-helmflux-staging--9a02b2e6',
     ]);
     assert.deepEqual(sources[1].spec, { url: 'ssh://git@github.com/mifonpe/helmflux', interval: '1m', ref: { branch: 'master' }, secretRef: { name: 'flux-system' } });
   });
@@ -216,13 +217,45 @@ describe('Flux v2: sources', () => {
     const helm = fluxSource({ repository: 'https://charts.bitnami.com/bitnami', name: 'redis', version: '10.5.7' }, 'flux-system');
     assert.ok(!('problem' in helm));
     assert.equal(helm.kind, 'HelmRepository');
-    assert.equal(helm.name, 'charts-bitnami-com-bitnami');
+    assert.equal(helm.name, 'charts-bitnami-com-bitnami--ab866f92');
     // A repository at its host's root: the host once, not cut short.
     const stable = fluxSource({ repository: 'https://kubernetes-charts.storage.googleapis.com', name: 'redis', version: '10.5.7' }, 'flux-system');
     assert.ok(!('problem' in stable));
-    assert.equal(stable.name, 'kubernetes-charts-storage-googleapis-com');
+    assert.equal(stable.name, 'kubernetes-charts-storage-googleapis-com--dc45c9e8');
     assert.equal(helm.chart, 'redis');
     assert.equal(helm.version, '10.5.7');
+  });
+
+  it('names two different chart sources differently, however alike they read, within 63 characters', () => {
+    const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    const sources: ChartSource[] = [
+      { git: 'git@github.com:a-b/c', path: 'x', ref: 'main' },
+      { git: 'git@github.com:a/b-c', path: 'x', ref: 'main' },
+      { git: 'git@gitlab.com:a-b/c', path: 'x', ref: 'main' },
+      { git: 'https://github.com/a-b/c', path: 'x', ref: 'main' },
+      { git: 'git@github.com:a-b/c', path: 'x', ref: 'Main' },
+      { git: 'git@github.com:a-b/c', path: 'x', ref: 'v1.0.0' },
+      { git: 'git@github.com:org/' + 'r'.repeat(80), path: 'x', ref: 'a' },
+      { git: 'git@github.com:org/' + 'r'.repeat(80), path: 'x', ref: 'b' },
+      { repository: 'https://charts.example.com/a-b', name: 'x', version: '1' },
+      { repository: 'https://charts.example.com/a/b', name: 'x', version: '1' },
+      { repository: 'https://charts.example.com/a/b', name: 'x', version: '1', secretRef: { name: 'creds' } },
+    ];
+    const names = new Map<string, string>();
+    for (const chart of sources) {
+      const source = fluxSource(chart, 'flux-system');
+      assert.ok(!('problem' in source));
+      assert.match(source.name, subdomain, source.name);
+      assert.ok(source.name.length <= 63, source.name);
+      assert.equal(names.get(source.name), undefined, `${JSON.stringify(chart)} and ${names.get(source.name)} share ${source.name}`);
+      names.set(source.name, JSON.stringify(chart));
+    }
+    // One source, one name, whatever the chart's path or version (every environment names the same object).
+    const a = fluxSource({ git: 'git@github.com:a-b/c', path: 'one', ref: 'main' }, 'flux-system');
+    const b = fluxSource({ git: 'git@github.com:a-b/c', path: 'two', ref: 'main' }, 'flux-system');
+    assert.ok(!('problem' in a) && !('problem' in b));
+    assert.equal(a.name, b.name);
+    assert.match(a.name, /^a-b-c-main--[0-9a-f]{8}$/);
   });
 
   it('names objects as DNS subdomains of at most 63 characters whatever the image, readable where it can, different for different parts', () => {

@@ -258,6 +258,26 @@ describe('Flux v2 object names are unique by construction', () => {
     }
   });
 
+  it('two chart sources that read alike (one owner/repo on two hosts) get two GitRepositories, each release pointing at its own', () => {
+    const release = (name: string, git: string) => ({ name, chart: { git, path: 'web', ref: 'main' } });
+    const project = tempProject({
+      'hub.ts': environmentSource({ namespace: { name: 'hub' }, releases: [release('web', 'git@github.com:org/charts')] }),
+      'lab.ts': environmentSource({ namespace: { name: 'lab' }, releases: [release('web', 'git@gitlab.com:org/charts')] }),
+    });
+    fs.writeFileSync(path.join(project.root, 'helmflux.settings.ts'), "import { defineSettings } from 'helmflux';\n\nexport default defineSettings({ chartsGitUrl: 'git@github.com:org/charts', flux: 'v2', gitops: { url: 'ssh://git@github.com/org/fleet', branch: 'main', path: 'dist' } });\n");
+    const synth = run(['synth'], project.root);
+    assert.equal(synth.status, 0, synth.stderr);
+    const all = ids(project.dist);
+    assert.deepEqual(all.filter((id, i) => all.indexOf(id) !== i), [], 'no id twice');
+    const sources = YAML.parseAllDocuments(fs.readFileSync(path.join(project.dist, 'flux', 'sources.yaml'), 'utf8')).map((d) => d.toJS() as { metadata: { name: string }; spec: { url: string } });
+    assert.equal(sources.length, 2);
+    for (const env of ['hub', 'lab']) {
+      const release = YAML.parse(fs.readFileSync(path.join(project.dist, 'releases', `${env}.yaml`), 'utf8')) as { spec: { chart: { spec: { sourceRef: { name: string } } } } };
+      const source = sources.find((s) => s.metadata.name === release.spec.chart.spec.sourceRef.name);
+      assert.equal(source?.spec.url, `ssh://git@${env === 'hub' ? 'github' : 'gitlab'}.com/org/charts`);
+    }
+  });
+
   it('synth --env under v2 writes a kustomization.yaml listing only files that are there', () => {
     const project = seedProject();
     const out = path.join(project.root, 'fleet');

@@ -27,7 +27,7 @@ export function projectFilesV2(files: readonly RenderedFile[]): { files: Rendere
           file: from,
           field: object.id,
           message: `needs ${object.id} other than ${seen.from} does, under the same name`,
-          fix: 'Two chart sources got one name (their repositories and refs read the same): give one of them another URL form or ref.',
+          fix: 'Two different chart sources got one name, which only a hash collision of their identities can do: report it, and give one of them another URL form or ref meanwhile.',
         });
       }
     }

@@ -10,10 +10,17 @@
  *   hexadecimal digits), `ref.tag` when it reads as a version (`v1.2.3`,
  *   `1.2.3-rc.1`), and `ref.branch` otherwise. The Helm operator accepted any
  *   of them in one field; a branch named like a version is read as a tag.
- * - One GitRepository per URL and ref, one HelmRepository per URL, in the
- *   namespace Flux runs in, named from the repository and the ref
- *   (`mifonpe-helmflux-master`), so every environment using them names the same one.
+ * - One GitRepository per URL and ref, one HelmRepository per URL (and
+ *   secret), in the namespace Flux runs in, so every environment using one
+ *   names the same one. The name is readable (the repository's owner and name
+ *   and the ref, or the host's words) and ends in `--` and 8 hexadecimal digits
+ *   of a hash of the source's whole identity (kind, URL, ref, secret):
+ *   `mifonpe-helmflux-master--1a2b3c4d`. The readable part alone is not
+ *   injective (hosts are dropped, `a-b/c` and `a/b-c` read alike, long names
+ *   are cut at 63 characters); the suffix makes two different sources two
+ *   different names by construction, never one overwriting the other.
  */
+import { createHash } from 'node:crypto';
 import { isGitChart, type ChartSource } from '../../definition/types';
 
 /** The intervals helmflux writes (README, "Flux v2"). */
@@ -49,10 +56,13 @@ function repositoryPart(url: string): string {
   return segments.length === 0 ? rest.split('/')[0] : segments.slice(-2).join('-');
 }
 
-/** An object name of at most 63 characters (so it can also be a label value). */
-function objectName(parts: string): string {
-  const name = slug(parts) || 'source';
-  return name.length <= 63 ? name : name.slice(0, 63).replace(/-+$/, '');
+const HASH_SUFFIX = 10; // `--` and 8 hexadecimal digits
+
+/** An object name of at most 63 characters (so it can also be a label value): the readable words, then a hash of the identity. */
+function objectName(readable: string, identity: readonly string[]): string {
+  const words = (slug(readable) || 'source').slice(0, 63 - HASH_SUFFIX).replace(/-+$/, '');
+  const hash = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 8);
+  return `${words}--${hash}`;
 }
 
 /** A chart source as Flux v2 reads it: the source object's kind, name and spec, and the HelmRelease's `chart.spec`. */
@@ -74,7 +84,7 @@ export function fluxSource(chart: ChartSource, deployKeySecret: string): FluxSou
     const kind = gitRefKind(chart.ref);
     return {
       kind: 'GitRepository',
-      name: objectName(`${repositoryPart(url)}-${chart.ref}`),
+      name: objectName(`${repositoryPart(url)}-${chart.ref}`, ['GitRepository', url, kind, chart.ref]),
       spec: {
         url,
         ref: { [kind]: chart.ref },
@@ -91,7 +101,7 @@ export function fluxSource(chart: ChartSource, deployKeySecret: string): FluxSou
   const segments = rest.split('/').slice(1).filter((s) => s !== '');
   return {
     kind: 'HelmRepository',
-    name: objectName([host.split('.').filter((p) => p !== 'www').join('-'), ...segments.slice(-2)].join('-')),
+    name: objectName([host.split('.').filter((p) => p !== 'www').join('-'), ...segments.slice(-2)].join('-'), ['HelmRepository', chart.repository, chart.secretRef?.name ?? '']),
     spec: { url: chart.repository, interval: INTERVALS.helmRepository, ...(chart.secretRef ? { secretRef: { name: chart.secretRef.name } } : {}) },
     chart: chart.name,
     version: chart.version,
