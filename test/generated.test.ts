@@ -42,6 +42,7 @@ describe('generated and vendored files', () => {
     // Hashes from schemas/SOURCES.md (and shared/schemas/ of this project).
     assert.equal(sha256(path.join(REPO, 'schemas', 'helm.fluxcd.io_helmreleases.yaml')), '491f5f6709553045d31e311d79868a02949942552aa98e5f8e7e6209c7e00e98');
     assert.equal(sha256(path.join(REPO, 'schemas', 'namespace-v1.json')), '138cced5c47a317a9cce78a59a0d5f9e330f9b8a40f48077f5a3d9a6ce289e52');
+    assert.equal(sha256(path.join(REPO, 'schemas', 'kubernetes', 'swagger-1.33.json')), '07855fb227fcede0acdfff1d7e52fdc4bfd98e99bf2c042c745f68719ade2876');
     // The Flux v2 CRDs, pinned (schemas/SOURCES.md).
     const v2: Record<string, string> = {
       'helm.toolkit.fluxcd.io_helmreleases.yaml': 'aa8638ac68465ceac1f93a617baf5be833c589c51fd78a7384a4a274c252becc',

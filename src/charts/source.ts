@@ -9,7 +9,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { CHART_LIMITS, ChartSourceError, MIB, untarGz } from './tar';
+
+export { CHART_LIMITS, ChartSourceError } from './tar';
 
 /** The chart files `chart import` reads (undefined: the chart has none). */
 export interface ChartFiles {
@@ -20,31 +22,7 @@ export interface ChartFiles {
   readonly valuesSchemaJson?: string;
 }
 
-/** What is wrong with a chart source, and the file at fault (the source, or a file in it). */
-export class ChartSourceError extends Error {
-  public constructor(
-    public readonly file: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const WANTED = ['Chart.yaml', 'values.yaml', 'values.schema.json'] as const;
-
-/** Limits on what a chart may make helmflux read. */
-export const CHART_LIMITS = {
-  /** Bytes of one file read (Chart.yaml, values.yaml, values.schema.json). */
-  fileBytes: 8 * 1024 * 1024,
-  /** Bytes of a packaged chart, compressed. */
-  archiveBytes: 64 * 1024 * 1024,
-  /** Bytes of a packaged chart once inflated. */
-  inflatedBytes: 256 * 1024 * 1024,
-  /** Entries of a packaged chart. */
-  entries: 20_000,
-} as const;
-
-const MIB = 1024 * 1024;
 
 /** Reads a chart folder or `.tgz`; throws an Error saying what is missing or refused. */
 export function readChart(source: string, cwd: string): ChartFiles {
@@ -100,49 +78,12 @@ function readChartFile(top: string, name: string, source: string): string | unde
 
 /** The wanted files at the top folder of a packaged chart (subcharts under `charts/` are not read). */
 function readTarGz(bytes: Buffer, source: string): Map<string, string> {
-  let tar: Buffer;
-  try {
-    tar = gunzipSync(bytes, { maxOutputLength: CHART_LIMITS.inflatedBytes });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength/i.test((err as Error).message)) {
-      throw new ChartSourceError(source, `inflates to more than ${CHART_LIMITS.inflatedBytes / MIB} MiB, over what helmflux reads of a packaged chart`);
-    }
-    throw new ChartSourceError(source, `is neither a folder nor a gzipped tar (.tgz) of a chart`);
-  }
   const found = new Map<string, string>();
   let atRoot = false;
-  let entries = 0;
-  let longName: string | undefined;
-  for (let offset = 0; offset + 512 <= tar.length; ) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((b) => b === 0)) break;
-    if (++entries > CHART_LIMITS.entries) throw new ChartSourceError(source, `holds more than ${CHART_LIMITS.entries} entries, over what helmflux reads of a packaged chart`);
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(field(124, 12).trim() || '0', 8);
-    if (!Number.isFinite(size) || size < 0) throw new ChartSourceError(source, `is not a tar archive helmflux can read (an entry's size is unreadable)`);
-    const type = String.fromCharCode(header[156] || 48);
-    const prefix = field(345, 155);
-    const body = tar.subarray(offset + 512, offset + 512 + size);
-    offset += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'x') {
-      // A pax header: its `path` record names the next entry.
-      const match = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
-      if (match) longName = match[1];
-      continue;
-    }
-    if (type === 'L') {
-      longName = body.toString('utf8').replace(/\0.*$/s, '');
-      continue;
-    }
-    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-    longName = undefined;
-    if (type !== '0' && type !== '\0') continue;
-    const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+  for (const file of untarGz(bytes, source)) {
+    const parts = file.path.split('/');
     if (parts.length === 1 && parts[0] === 'Chart.yaml') atRoot = true;
-    if (parts.length === 2 && (WANTED as readonly string[]).includes(parts[1])) {
-      if (size > CHART_LIMITS.fileBytes) throw new ChartSourceError(`${source}:${name}`, `is ${Math.ceil(size / MIB)} MiB, over the ${CHART_LIMITS.fileBytes / MIB} MiB helmflux reads of one chart file`);
-      found.set(parts[1], body.toString('utf8'));
-    }
+    if (parts.length === 2 && (WANTED as readonly string[]).includes(parts[1])) found.set(parts[1], file.body.toString('utf8'));
   }
   if (found.size === 0 && atRoot) throw new ChartSourceError(source, `holds Chart.yaml at the archive's root, not in a top folder (<chart>/Chart.yaml) as helm package writes it: package the chart with helm package, or import its folder`);
   if (found.size === 0) throw new ChartSourceError(source, `holds no Chart.yaml at its top folder`);

@@ -12,6 +12,7 @@ import { DIFF_DEFAULTS, diffCommand } from './cmds/diff';
 import { explainCommand } from './cmds/explain';
 import { listCommand } from './cmds/list';
 import { promoteCommand } from './cmds/promote';
+import { renderCommand } from './cmds/render';
 import { statusCommand } from './cmds/status';
 import { SYNTH_DEFAULTS, synthCommand } from './cmds/synth';
 import { validateCommand } from './cmds/validate';
@@ -60,13 +61,14 @@ export function main(argv: readonly string[]): number | null {
       .command(checkCommand)
       .command(diffCommand)
       .command(validateCommand)
+      .command(renderCommand)
       .command(listCommand)
       .command(statusCommand)
       .command(explainCommand)
       .command(adoptCommand)
       .command(promoteCommand)
       .command(chartCommand)
-      .demandCommand(1, 'Name a command: synth, check, diff, validate, list, status, explain, adopt, promote or chart.')
+      .demandCommand(1, 'Name a command: synth, check, diff, validate, render, list, status, explain, adopt, promote or chart.')
       .recommendCommands()
       .strict()
       .help()

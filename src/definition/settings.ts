@@ -82,6 +82,15 @@ export interface Settings {
    * @default { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' }
    */
   readonly imageUpdateAuthor: { readonly name: string; readonly email: string };
+
+  /**
+   * The Kubernetes version (`major.minor`) of the cluster Flux applies to:
+   * `helmflux render` renders charts for it (`helm template --kube-version`
+   * and the API versions it serves) and `validate --rendered` checks the
+   * rendered objects against what it serves.
+   * @default '1.33'
+   */
+  readonly kubernetesVersion: string;
 }
 
 /** The Flux a repository's output is for. */
@@ -133,6 +142,11 @@ export interface SettingsDefinition {
    * @default { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' }
    */
   readonly imageUpdateAuthor?: { readonly name: string; readonly email: string };
+  /**
+   * @see Settings.kubernetesVersion
+   * @default '1.33'
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**
@@ -171,7 +185,7 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
     add('(default export)', `must be an object (got ${exported === null ? 'null' : Array.isArray(exported) ? 'an array' : typeof exported})`, "Export the settings: `export default defineSettings({ chartsGitUrl: 'git@github.com:org/charts' })`.");
     return { settings: NO_SETTINGS, problems };
   }
-  const known = ['chartsGitUrl', 'fluxNamespace', 'fluxGarbageCollection', 'flux', 'gitops', 'gitopsSource', 'deployKeySecret', 'imageUpdateAuthor'];
+  const known = ['chartsGitUrl', 'fluxNamespace', 'fluxGarbageCollection', 'flux', 'gitops', 'gitopsSource', 'deployKeySecret', 'imageUpdateAuthor', 'kubernetesVersion'];
   for (const key of Object.keys(exported)) {
     if (known.includes(key)) continue;
     const guess = closest(key, known);
@@ -227,6 +241,10 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
   if (author === null || typeof author !== 'object' || typeof authorName !== 'string' || authorName === '' || /[\p{Cc}<>]/u.test(authorName) || typeof authorEmail !== 'string' || !/^[^\s@<>]+@[^\s@<>]+$/.test(authorEmail) || Object.keys(author).some((k) => k !== 'name' && k !== 'email')) {
     add('imageUpdateAuthor', `${shown(author)} is not a commit author`, "Give { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' }: a name and an e-mail address.");
   }
+  const kubernetesVersion = own('kubernetesVersion') ?? DEFAULT_KUBERNETES_VERSION;
+  if (typeof kubernetesVersion !== 'string' || !/^1\.(\d|[1-9]\d)$/.test(kubernetesVersion)) {
+    add('kubernetesVersion', `${shown(kubernetesVersion)} is not a Kubernetes minor version`, `Give the cluster's version as "major.minor", e.g. "${DEFAULT_KUBERNETES_VERSION}" (kubectl version shows it).`);
+  }
   const settings: Settings = Object.freeze({
     chartsGitUrl: typeof chartsGitUrl === 'string' ? chartsGitUrl : '',
     fluxNamespace: typeof fluxNamespace === 'string' ? fluxNamespace : DEFAULT_FLUX_NAMESPACE,
@@ -236,6 +254,7 @@ export function resolveSettings(exported: unknown, file: string): { settings: Se
     gitopsSource,
     deployKeySecret,
     imageUpdateAuthor: typeof authorName === 'string' && typeof authorEmail === 'string' ? Object.freeze({ name: authorName, email: authorEmail }) : DEFAULT_AUTHOR,
+    kubernetesVersion: typeof kubernetesVersion === 'string' && /^1\.(\d|[1-9]\d)$/.test(kubernetesVersion) ? kubernetesVersion : DEFAULT_KUBERNETES_VERSION,
   });
   return { settings, problems };
 }
@@ -263,6 +282,8 @@ export function refNameProblem(name: string): string | undefined {
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const DEFAULT_GITOPS_SOURCE = 'flux-system';
 export const DEFAULT_DEPLOY_KEY_SECRET = 'flux-system';
+/** The Kubernetes minor rendering and `validate --rendered` assume without a `kubernetesVersion` setting. */
+export const DEFAULT_KUBERNETES_VERSION = '1.33';
 export const DEFAULT_AUTHOR = Object.freeze({ name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' });
 
 /** The settings of a project without a settings file. */
@@ -274,4 +295,5 @@ export const NO_SETTINGS: Settings = Object.freeze({
   gitopsSource: DEFAULT_GITOPS_SOURCE,
   deployKeySecret: DEFAULT_DEPLOY_KEY_SECRET,
   imageUpdateAuthor: DEFAULT_AUTHOR,
+  kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
 });

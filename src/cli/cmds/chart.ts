@@ -53,9 +53,33 @@ const typesCommand: CommandModule<GlobalArgs, TypesArgs> = {
     }),
 };
 
+interface PullArgs extends GlobalArgs {
+  env?: string[];
+  update: boolean;
+}
+
+const pullCommand: CommandModule<GlobalArgs, PullArgs> = {
+  command: 'pull',
+  describe: 'Fetch every chart source the environments use into vendor/charts/ and record what was fetched in vendor/charts.lock.json (git sources with your git; Helm repositories over HTTP(S)); render, validate --rendered and diff then run offline',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('env', { type: 'string', array: true, requiresArg: true, describe: "Only this environment's chart sources (repeatable); the lock keeps the others" })
+      .option('update', { type: 'boolean', default: false, describe: 'Fetch sources already locked again: move each to what its ref (branch tip) or version gives now' })
+      .example('$0 chart pull', 'vendor what the environments use; a source already locked stays at its locked commit')
+      .example('$0 chart pull --update', 'move every source to its branch tip, for review'),
+  handler: (args) =>
+    runAsync(async () => {
+      const { chartPull } = require('../../commands/render') as typeof import('../../commands/render');
+      const report = await chartPull({ environmentsDir: args.environments, environments: args.env, update: args.update, progress: progressReporter() });
+      for (const entry of report.fetched) say(`pulled ${entry.folder}${entry.commit ? ` (commit ${entry.commit.slice(0, 12)})` : ''}`);
+      for (const entry of report.kept) say(`kept ${entry.folder} as locked${entry.commit ? ` (commit ${entry.commit.slice(0, 12)}; --update to move it)` : ''}`);
+      for (const folder of report.removed) say(`removed ${folder} (no environment uses it)`);
+    }),
+};
+
 export const chartCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'chart <command>',
-  describe: 'Import charts, so that releases of them have typed, checked values',
-  builder: (yargs: Argv<GlobalArgs>) => yargs.command(importCommand).command(typesCommand).demandCommand(1, 'Name a chart command: import or types.'),
+  describe: 'Import charts (typed, checked values), and pull the charts the environments use for rendering',
+  builder: (yargs: Argv<GlobalArgs>) => yargs.command(importCommand).command(typesCommand).command(pullCommand).demandCommand(1, 'Name a chart command: import, types or pull.'),
   handler: () => undefined,
 };

@@ -1,0 +1,95 @@
+/**
+ * `helmflux chart pull` and `helmflux render` as library functions: the
+ * chart stage (src/render/) driven from a project.
+ */
+import { DEFAULT_OUT_DIR, resolvePlace, type ProjectOptions } from '../load/project';
+import { loadValidEnvironments, openProject, selectEnvironments, type Project } from '../engine/pipeline';
+import { ChartSourceError } from '../charts/tar';
+import { InputError, type Problem } from '../problems';
+import { checkRendered, type RenderedCheck } from '../render/check';
+import { findHelm } from '../render/helm';
+import { pullCharts, vendorSourceOf, type PullReport } from '../render/pull';
+import { renderReleases, type RenderProblem, type RenderResult } from '../render/render';
+import { LOCK_FILE, readLock, type Lock, type VendorSource } from '../render/vendor';
+import { readFolder } from './diff';
+
+export interface ChartPullOptions extends ProjectOptions {
+  /** Only the chart sources of these environments (the lock keeps the others). @default - every environment */
+  readonly environments?: readonly string[];
+  /** Fetch sources already locked again: move the lock to what their refs and versions give now. */
+  readonly update?: boolean;
+  readonly progress?: (line: string) => void;
+}
+
+/** A ChartSourceError as the user sees it: exit 2 naming what was fetched or read. */
+function asInput(err: unknown): unknown {
+  if (err instanceof ChartSourceError) return new InputError([{ file: err.file, field: '(chart)', message: err.message, fix: 'Fix the chart source (or its repository), then run helmflux chart pull again.' }]);
+  return err;
+}
+
+export async function chartPull(options: ChartPullOptions = {}): Promise<PullReport> {
+  const project = openProject(options);
+  const valid = loadValidEnvironments(project);
+  const scope = selectEnvironments(valid.map((e) => e.name), options.environments);
+  const sources: { source: VendorSource; files: string[] }[] = [];
+  for (const env of valid) {
+    if (scope !== undefined && !scope.has(env.name)) continue;
+    for (const release of env.definition.releases ?? []) sources.push({ source: vendorSourceOf(release.chart as never), files: [env.file] });
+  }
+  try {
+    return await pullCharts({ root: project.root, sources, update: options.update, partial: scope !== undefined, progress: options.progress });
+  } catch (err) {
+    throw asInput(err);
+  }
+}
+
+/** The project's chart lock, or an InputError saying to pull charts. */
+export function requireLock(project: Project): Lock {
+  let lock: Lock | undefined;
+  try {
+    lock = readLock(project.root);
+  } catch (err) {
+    throw asInput(err);
+  }
+  if (lock === undefined) throw new InputError([{ file: LOCK_FILE, field: '(file)', message: 'does not exist: no charts are pulled, so nothing can be rendered', fix: 'Run helmflux chart pull (it vendors every chart the environments use into vendor/charts/), then render again.' }]);
+  return lock;
+}
+
+export interface RenderOptions extends ProjectOptions {
+  readonly environments?: readonly string[];
+  readonly release?: string;
+  /** The output folder whose HelmReleases are rendered, relative to `cwd`. @default - `dist/` of the project root */
+  readonly outDir?: string;
+  readonly threads?: number;
+  readonly cache?: boolean;
+}
+
+export async function render(options: RenderOptions = {}): Promise<RenderResult & { readonly kubernetesVersion: string; readonly helm: string }> {
+  const project = openProject(options);
+  const out = resolvePlace(project.root, project.cwd, options.outDir, DEFAULT_OUT_DIR);
+  const files = readFolder(out.dir);
+  const environments = [...new Set([...files.keys()].filter((f) => f.startsWith('releases/')).map((f) => f.slice('releases/'.length).replace(/\.yaml$/, '')))];
+  const scope = selectEnvironments(environments, options.environments);
+  const lock = requireLock(project);
+  const helm = findHelm();
+  const { kubernetesVersion } = project.settings.settings;
+  const result = await renderReleases(files, { root: project.root, lock, helm, kubernetesVersion, environments: scope, release: options.release, threads: options.threads, cache: options.cache });
+  if (options.release !== undefined && result.releases === 0) {
+    throw new InputError([{ file: '--release', field: JSON.stringify(options.release), message: 'is not a HelmRelease of the output folder', fix: 'Use the name of a HelmRelease (helmflux list shows them).' }]);
+  }
+  return { ...result, kubernetesVersion, helm: helm.version };
+}
+
+/** `validate --rendered`: every release rendered, and every rendered object checked for `kubernetesVersion`. */
+export async function validateRendered(options: RenderOptions = {}): Promise<{ render: Awaited<ReturnType<typeof render>>; check: RenderedCheck }> {
+  const rendered = await render(options);
+  return { render: rendered, check: checkRendered(rendered.objects, rendered.kubernetesVersion) };
+}
+
+/** Rendered problems as exit-2 problems: the environment file, the release and object, what the cluster would say, and the fix. */
+export function renderedInputProblems(check: RenderedCheck, failures: readonly RenderProblem[]): Problem[] {
+  return [
+    ...failures.filter((f) => !f.warning).map((f) => ({ file: f.file, field: f.release, message: f.message, fix: f.fix })),
+    ...check.problems.map((p) => ({ file: p.file, field: `${p.release}: ${p.object} (from ${p.template || 'the chart'})`, message: p.message, fix: p.fix })),
+  ];
+}
