@@ -7,10 +7,11 @@ import { loadValidEnvironments, openProject, selectEnvironments, type Project } 
 import { ChartSourceError } from '../charts/tar';
 import { InputError, type Problem } from '../problems';
 import { checkRendered, type RenderedCheck } from '../render/check';
-import { findHelm } from '../render/helm';
+import { findHelm, type Helm } from '../render/helm';
+import { reviewRendered, type RenderedSection } from '../render/review';
 import { pullCharts, vendorSourceOf, type PullReport } from '../render/pull';
 import { renderReleases, type RenderProblem, type RenderResult } from '../render/render';
-import { LOCK_FILE, readLock, type Lock, type VendorSource } from '../render/vendor';
+import { LOCK_FILE, lockDrift, readLock, type Lock, type VendorSource } from '../render/vendor';
 import { readFolder } from './diff';
 
 export interface ChartPullOptions extends ProjectOptions {
@@ -92,4 +93,57 @@ export function renderedInputProblems(check: RenderedCheck, failures: readonly R
     ...failures.filter((f) => !f.warning).map((f) => ({ file: f.file, field: f.release, message: f.message, fix: f.fix })),
     ...check.problems.map((p) => ({ file: p.file, field: `${p.release}: ${p.object} (from ${p.template || 'the chart'})`, message: p.message, fix: p.fix })),
   ];
+}
+
+/**
+ * What `check` adds where charts are pulled (a lock exists): the lock against
+ * the environments and the vendored files (drift, exit 1), then every
+ * release rendered and checked (problems, exit 2). Undefined without a lock.
+ */
+export async function chartChecks(options: RenderOptions = {}): Promise<{ drift: string[]; problems: Problem[]; warnings: string[] } | undefined> {
+  const project = openProject(options);
+  let lock: Lock | undefined;
+  try {
+    lock = readLock(project.root);
+  } catch (err) {
+    throw asInput(err);
+  }
+  if (lock === undefined) return undefined;
+  const used = loadValidEnvironments(project).flatMap((env) => (env.definition.releases ?? []).map((r) => ({ source: vendorSourceOf(r.chart as never), file: env.file })));
+  const drift = lockDrift(project.root, lock, used);
+  const { render: rendered, check } = await validateRendered(options);
+  const warnings = [...rendered.problems.filter((p) => p.warning).map((p) => `${p.file}: ${p.release}: ${p.message}`), ...check.unchecked.map((u) => `unchecked (no schema: its CRD is not in the chart): ${u}`)];
+  // A chart not pulled is drift (the fix is chart pull), not a render problem.
+  const problems = renderedInputProblems(check, rendered.problems.filter((p) => !/is not pulled$/.test(p.message)));
+  return { drift, problems, warnings };
+}
+
+/**
+ * The rendered side of `diff`: both versions of the output folder rendered
+ * (unchanged releases come from the render cache), compared by HelmRelease,
+ * and what the cluster would refuse after the change. Never fails on a
+ * render problem: it is listed. Without pulled charts or Helm, says why.
+ */
+export async function renderedSection(options: ProjectOptions, files: { readonly before: ReadonlyMap<string, string>; readonly after: ReadonlyMap<string, string> }): Promise<RenderedSection> {
+  const none = (unavailable: string): RenderedSection => ({ byRelease: new Map(), rendered: new Set(), problems: [], failures: [], unavailable });
+  const project = openProject(options);
+  let lock: Lock | undefined;
+  try {
+    lock = readLock(project.root);
+  } catch (err) {
+    return none(`${LOCK_FILE}: ${(err as Error).message}`);
+  }
+  if (lock === undefined) return none('no charts are pulled: run helmflux chart pull (and commit vendor/) to see what each change does to the objects the charts render');
+  let helm: Helm;
+  try {
+    helm = findHelm();
+  } catch {
+    return none('helm is not installed: install Helm 3 or 4 (or set HELMFLUX_HELM) to see what each change does to the rendered objects');
+  }
+  const { kubernetesVersion } = project.settings.settings;
+  const context = { root: project.root, lock, helm, kubernetesVersion };
+  const [before, after] = [await renderReleases(files.before, context), await renderReleases(files.after, context)];
+  const rendered = new Set([...after.rendered].filter((r) => before.rendered.has(r)));
+  const check = checkRendered(after.objects, kubernetesVersion);
+  return { byRelease: reviewRendered(before.objects, after.objects), rendered, problems: check.problems, failures: after.problems };
 }

@@ -58,6 +58,8 @@ export interface RenderResult {
   readonly problems: RenderProblem[];
   /** Releases rendered (not from the cache). */
   readonly ran: number;
+  /** The releases that rendered, as `<environment>|<namespace>/<name>`. */
+  readonly rendered: ReadonlySet<string>;
   readonly releases: number;
 }
 
@@ -226,11 +228,12 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
       }
       const objects = parseRendered(output, job);
       const warnings = job.unreadable.length > 0 ? [problem(`rendered without ${job.unreadable.join(', ')}, which cannot be read offline`, 'Values from the cluster are not in this render.', true)] : [];
-      return { problems: warnings, objects };
+      return { problems: warnings, objects, rendered: `${job.environment}|${job.release}` };
     });
     const objects = results.flatMap((r) => r.objects);
     objects.sort((a, b) => compareCodePoints(a.environment, b.environment) || compareCodePoints(a.release, b.release) || compareCodePoints(a.identity, b.identity));
-    return { objects, problems: [...problems, ...results.flatMap((r) => r.problems)], ran, releases: jobs.length };
+    const rendered = new Set(results.flatMap((r) => ('rendered' in r && r.rendered !== undefined ? [r.rendered] : [])));
+    return { objects, problems: [...problems, ...results.flatMap((r) => r.problems)], ran, releases: jobs.length, rendered };
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

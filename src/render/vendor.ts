@@ -129,3 +129,28 @@ export function folderDigest(dir: string, display: string): string {
   }
   return `sha256:${hash.digest('hex')}`;
 }
+
+/** What is out of date between the lock and the environments or vendored files, each as a line with its fix; none when all is pulled. */
+export function lockDrift(root: string, lock: Lock, used: readonly { readonly source: VendorSource; readonly file: string }[]): string[] {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const { source, file } of used) {
+    const identity = sourceIdentity(source);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    if (lockedEntry(lock, source) === undefined) lines.push(`${file}: chart ${describeSource(source)} is not in ${LOCK_FILE}: run helmflux chart pull`);
+  }
+  for (const entry of lock.charts) {
+    const dir = path.join(root, entry.folder);
+    let digest: string | undefined;
+    try {
+      digest = fs.existsSync(dir) ? folderDigest(dir, entry.folder) : undefined;
+    } catch (err) {
+      lines.push(`${entry.folder}: ${(err as Error).message}: run helmflux chart pull to vendor it again`);
+      continue;
+    }
+    if (digest === undefined) lines.push(`${entry.folder}: is missing (${describeSource(entry.source)} is locked): run helmflux chart pull`);
+    else if (digest !== entry.digest) lines.push(`${entry.folder}: its files no longer match the digest in ${LOCK_FILE} (edited by hand, or a bad merge): run helmflux chart pull to vendor ${describeSource(entry.source)} again`);
+  }
+  return lines;
+}

@@ -16,6 +16,7 @@ export interface Tags {
 
 const NO_TAGS: Tags = { kept: [], changed: [] };
 import type { Change, FieldChange, Review } from './diff';
+import { hasNoEffect, renderedJson, renderedOf, renderedTextLines, renderProblemLines, renderProblemsJson, type RenderedSection } from '../render/review';
 
 /** Where markdown is cut, with a note: below GitHub's 65,536-character comment limit, with room for the workflow's marker and pointer (`.github/workflows/manifests.yml`). */
 export const MARKDOWN_LIMIT = 64_000;
@@ -74,7 +75,7 @@ export function keptLine(k: KeptValue, outDir: string): string {
 }
 
 /** Aligned text for a terminal, destructive changes first. */
-export function formatText(r: Review, outDir: string, against: string, color: boolean, tags: Tags = NO_TAGS): string {
+export function formatText(r: Review, outDir: string, against: string, color: boolean, tags: Tags = NO_TAGS, rendered?: RenderedSection): string {
   const c = colors(color);
   const lines: string[] = [`helmflux diff: what synth would write, against ${against}`, ''];
   for (const change of r.changes) {
@@ -85,6 +86,7 @@ export function formatText(r: Review, outDir: string, against: string, color: bo
     lines.push(`${mark}${paint(label)} ${objectName(change)}${change.previousName ? ` (was ${change.previousName})` : ''}  (${where})`);
     lines.push(`        ${change.reason}`);
     for (const f of change.fields) lines.push(`        ${fieldLine(f)}`);
+    if (rendered) for (const line of renderedTextLines(rendered, change, fieldLine)) lines.push(`        ${line}`);
   }
   for (const f of r.addedFiles) lines.push(`${c.green('new file')} ${outDir}/${f}`);
   for (const f of r.removedFiles) lines.push(`${c.red('removed file')} ${outDir}/${f}`);
@@ -92,6 +94,8 @@ export function formatText(r: Review, outDir: string, against: string, color: bo
   for (const u of r.unreadable) lines.push(`${c.yellow('unreadable')} ${outDir}/${u.file}:${u.line}: ${u.reason}`);
   for (const k of tags.kept) lines.push(keptLine(k, outDir));
   for (const t of tags.changed) lines.push(tagChangeLine(t));
+  if (rendered?.unavailable && touchesReleases(r)) lines.push(`rendered objects not shown: ${rendered.unavailable}`);
+  for (const line of rendered ? renderProblemLines(rendered) : []) lines.push(`${c.yellow('render problem')} ${line}`);
   if (lines.length > 2) lines.push('');
   lines.push(summaryLine(r));
   return lines.join('\n') + '\n';
@@ -126,8 +130,36 @@ function codeCell(value: unknown): string {
   return `<code>${escapeCell(text.length > 120 ? `${text.slice(0, 117)}...` : text)}</code>`;
 }
 
+/** Whether a review changes a HelmRelease (what rendering would show more of). */
+function touchesReleases(r: Review): boolean {
+  return r.changes.some((c) => c.kind === 'HelmRelease');
+}
+
+/** The rendered objects a HelmRelease change changes, as markdown (nothing for another kind). */
+function renderedMarkdown(section: RenderedSection, ch: Change): string[] {
+  const changes = renderedOf(section, ch);
+  if (changes === undefined) return [];
+  if (hasNoEffect(section, ch)) return ['_Rendered: no effect on the rendered objects (the chart does not read what changed)._', ''];
+  const out: string[] = [];
+  const routine = changes.filter((c) => c.routine);
+  const shown = changes.filter((c) => !c.routine);
+  if (shown.length > 0) {
+    out.push('Rendered with Helm:', '');
+    for (const c of shown) {
+      out.push(`- **${c.change}** <code>${escapeCell(`${c.kind} ${c.namespace === '' ? '' : `${c.namespace}/`}${c.name}`)}</code> (${escapeCell(c.template || 'the chart')})${c.note ? `: ${escapeCell(c.note)}` : ''}`);
+      for (const f of c.fields) {
+        const [before, after] = f.masked ? [f.masked === 'set' ? '' : '(hidden)', f.masked === 'removed' ? '' : `(${f.masked})`] : ['before' in f ? codeCell(f.before) : '(none)', 'after' in f ? codeCell(f.after) : '(removed)'];
+        out.push(`  - ${pathCell(f.path)}: ${before} → ${after}`);
+      }
+    }
+    out.push('');
+  }
+  if (routine.length > 0) out.push(`_Rendered: ${routine.length} ${routine.length === 1 ? 'object changes' : 'objects change'} only in the chart's version label or checksum annotations._`, '');
+  return out;
+}
+
 /** Markdown for a pull request: a summary table by environment, destructive changes, then one section per environment. */
-export function formatMarkdown(r: Review, outDir: string, against: string, limit = MARKDOWN_LIMIT, tags: Tags = NO_TAGS): string {
+export function formatMarkdown(r: Review, outDir: string, against: string, limit = MARKDOWN_LIMIT, tags: Tags = NO_TAGS, rendered?: RenderedSection): string {
   const out: string[] = [`### helmflux diff: ${escapeCell(summaryLine(r))}`, '', `What \`helmflux synth\` writes, against ${escapeCell(against)}.`, ''];
   if (r.changes.length > 0) {
     const byEnv = new Map<string, Change[]>();
@@ -163,6 +195,7 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
           }
           out.push('');
         }
+        if (rendered) out.push(...renderedMarkdown(rendered, ch));
       }
       out.push('</details>', '');
     }
@@ -175,6 +208,9 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
   if (files.length > 0) out.push('#### Files', '', ...files, '');
   if (tags.changed.length > 0) out.push('#### Image tags', '', ...tags.changed.map((t) => `- ${escapeCell(tagChangeLine(t))}`), '');
   if (tags.kept.length > 0) out.push("#### Kept from Flux's image automation", '', ...tags.kept.map((k) => `- ${escapeCell(keptLine(k, outDir))}`), '');
+  if (rendered?.unavailable && touchesReleases(r)) out.push('#### Rendered objects', '', `Not shown: ${escapeCell(rendered.unavailable)}`, '');
+  const problems = rendered ? renderProblemLines(rendered) : [];
+  if (problems.length > 0) out.push('#### ⚠️ What the cluster would refuse (rendered with Helm)', '', ...problems.map((p) => `- ${escapeCell(p)}`), '');
   let text = out.join('\n');
   if (text.length > limit) {
     const note = "\n\n_Cut here to stay under GitHub's 65,536-character comment limit: run `helmflux diff` (in CI: the helmflux-diff artifact) for the rest._\n";
@@ -188,7 +224,7 @@ export function formatMarkdown(r: Review, outDir: string, against: string, limit
 }
 
 /** One change as JSON (`diff --format json`, `check --json`). */
-export function changeJson(ch: Change, outDir: string): object {
+export function changeJson(ch: Change, outDir: string, rendered?: RenderedSection): object {
   return {
     environment: ch.environment,
     file: `${outDir}/${ch.file}`,
@@ -202,23 +238,25 @@ export function changeJson(ch: Change, outDir: string): object {
     destructive: ch.destructive,
     reason: ch.reason,
     fields: ch.fields.map((f) => ({ path: f.path, ...(f.masked ? { masked: f.masked } : { ...('before' in f ? { before: f.before } : {}), ...('after' in f ? { after: f.after } : {}) }) })),
+    ...(rendered && ch.kind === 'HelmRelease' ? { rendered: (renderedOf(rendered, ch) ?? []).map(renderedJson), ...(hasNoEffect(rendered, ch) ? { renderedEffect: 'none' } : {}) } : {}),
   };
 }
 
 /** JSON for tools: the documented shape (README, "Reviewing a pull request"). */
-export function formatJson(r: Review, outDir: string, against: string, tags: Tags = NO_TAGS): string {
+export function formatJson(r: Review, outDir: string, against: string, tags: Tags = NO_TAGS, rendered?: RenderedSection): string {
   return (
     JSON.stringify(
       {
         against,
         outDir,
         summary: summaryLine(r),
-        changes: r.changes.map((ch) => changeJson(ch, outDir)),
+        changes: r.changes.map((ch) => changeJson(ch, outDir, rendered)),
         addedFiles: r.addedFiles.map((f) => `${outDir}/${f}`),
         removedFiles: r.removedFiles.map((f) => `${outDir}/${f}`),
         unreadable: r.unreadable.map((u) => ({ file: `${outDir}/${u.file}`, line: u.line, reason: u.reason })),
         kept: tags.kept.map((k) => ({ file: `${outDir}/${k.file}`, namespace: k.namespace, name: k.name, container: k.container, path: k.path, kept: k.kept, defined: k.defined })),
         tags: tags.changed.map((t) => tagChangeJson(t, outDir)),
+        ...(rendered ? { renderProblems: renderProblemsJson(rendered), ...(rendered.unavailable && touchesReleases(r) ? { renderedUnavailable: rendered.unavailable } : {}) } : {}),
       },
       null,
       2,

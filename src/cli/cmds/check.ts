@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { FLUX_OPTION, type GlobalArgs } from '../args';
-import { ExitWith, EXIT } from '../exit';
+import { ExitWith, EXIT, runAsync } from '../exit';
+import { InputError } from '../../problems';
 import { say, sayJson } from '../output';
 import { progressReporter } from '../progress';
 
@@ -72,6 +73,22 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
       else say(`${out}/ holds files helmflux did not generate`);
     }
     for (const warning of report.warnings) process.stderr.write(`helmflux: warning: ${warning}\n`);
-    if (!report.upToDate) throw new ExitWith(EXIT.drift);
+    // Where charts are pulled (vendor/charts.lock.json): the lock, then what the charts render, checked for the cluster.
+    const fs = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const { findProjectRoot } = require('../../load/project') as typeof import('../../load/project');
+    const { LOCK_FILE } = require('../../render/vendor') as typeof import('../../render/vendor');
+    if (!fs.existsSync(path.join(findProjectRoot(process.cwd(), args.environments), LOCK_FILE))) {
+      if (!report.upToDate) throw new ExitWith(EXIT.drift);
+      return;
+    }
+    runAsync(async () => {
+      const { chartChecks } = require('../../commands/render') as typeof import('../../commands/render');
+      const charts = await chartChecks({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env });
+      for (const line of charts?.drift ?? []) process.stderr.write(`helmflux: ${line}\n`);
+      for (const line of charts?.warnings ?? []) process.stderr.write(`helmflux: warning: ${line}\n`);
+      if (charts !== undefined && charts.problems.length > 0) throw new InputError(charts.problems);
+      if (!report.upToDate || (charts?.drift.length ?? 0) > 0) throw new ExitWith(EXIT.drift);
+    });
   },
 };

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { FLUX_OPTION, type GlobalArgs } from '../args';
-import { ExitWith, EXIT } from '../exit';
+import { ExitWith, EXIT, runAsync } from '../exit';
 import { progressReporter } from '../progress';
 
 interface DiffArgs extends GlobalArgs {
@@ -42,26 +42,33 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
     const { diff } = require('../../commands/diff') as typeof import('../../commands/diff');
     const format = require('../../review/format') as typeof import('../../review/format');
     const report = diff({ environmentsDir: args.environments, flux: args.flux, outDir: args.out, environments: args.env, base: args.base, progress: progressReporter() });
-    const color = args.format === 'text' && (args.color === 'always' || (args.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR));
-    const { review, outDir, against } = report;
-    const tags = { kept: report.kept, changed: report.changed };
-    // Text with --unified: the patch alone on stdout (for a pager or a patch reader), the report on stderr.
-    const patch = args.unified && args.format !== 'json' ? (require('../../review/unified') as typeof import('../../review/unified')).formatPatch(report.files.before, report.files.after, outDir, format.colors(color && args.format === 'text')) : '';
-    if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against, tags));
-    else if (args.format === 'markdown') {
-      process.stdout.write(format.formatMarkdown(review, outDir, against, format.MARKDOWN_LIMIT, tags));
-      // The version matrix of the environments the change touches, changed cells marked (`helmflux status`).
-      const { statusChangeMarkdown, statusRows } = require('../../commands/status') as typeof import('../../commands/status');
-      const touched = new Set(review.changes.map((c) => c.environment).filter((e) => e !== '' && e !== '*'));
-      const matrix = touched.size === 0 ? '' : statusChangeMarkdown(statusRows(report.files.before, outDir).rows, statusRows(report.files.after, outDir).rows, touched, format.escapeCell);
-      if (matrix !== '') process.stdout.write(`\n${matrix}`);
-      if (patch !== '') process.stdout.write('\n<details><summary>unified diff</summary>\n\n```diff\n' + patch + '```\n\n</details>\n');
-    } else if (args.unified) {
-      process.stderr.write(format.formatText(review, outDir, against, color && process.stderr.isTTY === true, tags));
-      process.stdout.write(patch);
-    } else process.stdout.write(format.formatText(review, outDir, against, color, tags));
-    // A file that does not parse differs too: Flux cannot apply it.
-    const differs = review.changes.length + review.addedFiles.length + review.removedFiles.length + review.reformatted.length + review.unreadable.length > 0;
-    if (differs) throw new ExitWith(EXIT.drift);
+    // What each change does to the rendered objects, where charts are pulled (src/render/).
+    const print = (rendered: import('../../render/review').RenderedSection) => {
+      const color = args.format === 'text' && (args.color === 'always' || (args.color === 'auto' && process.stdout.isTTY === true && !process.env.NO_COLOR));
+      const { review, outDir, against } = report;
+      const tags = { kept: report.kept, changed: report.changed };
+      // Text with --unified: the patch alone on stdout (for a pager or a patch reader), the report on stderr.
+      const patch = args.unified && args.format !== 'json' ? (require('../../review/unified') as typeof import('../../review/unified')).formatPatch(report.files.before, report.files.after, outDir, format.colors(color && args.format === 'text')) : '';
+      if (args.format === 'json') process.stdout.write(format.formatJson(review, outDir, against, tags, rendered));
+      else if (args.format === 'markdown') {
+        process.stdout.write(format.formatMarkdown(review, outDir, against, format.MARKDOWN_LIMIT, tags, rendered));
+        // The version matrix of the environments the change touches, changed cells marked (`helmflux status`).
+        const { statusChangeMarkdown, statusRows } = require('../../commands/status') as typeof import('../../commands/status');
+        const touched = new Set(review.changes.map((c) => c.environment).filter((e) => e !== '' && e !== '*'));
+        const matrix = touched.size === 0 ? '' : statusChangeMarkdown(statusRows(report.files.before, outDir).rows, statusRows(report.files.after, outDir).rows, touched, format.escapeCell);
+        if (matrix !== '') process.stdout.write(`\n${matrix}`);
+        if (patch !== '') process.stdout.write('\n<details><summary>unified diff</summary>\n\n```diff\n' + patch + '```\n\n</details>\n');
+      } else if (args.unified) {
+        process.stderr.write(format.formatText(review, outDir, against, color && process.stderr.isTTY === true, tags, rendered));
+        process.stdout.write(patch);
+      } else process.stdout.write(format.formatText(review, outDir, against, color, tags, rendered));
+      // A file that does not parse differs too: Flux cannot apply it.
+      const differs = review.changes.length + review.addedFiles.length + review.removedFiles.length + review.reformatted.length + review.unreadable.length > 0;
+      if (differs) throw new ExitWith(EXIT.drift);
+    };
+    runAsync(async () => {
+      const { renderedSection } = require('../../commands/render') as typeof import('../../commands/render');
+      print(await renderedSection({ environmentsDir: args.environments, flux: args.flux }, report.files));
+    });
   },
 };
