@@ -238,7 +238,7 @@ export function changeJson(ch: Change, outDir: string, rendered?: RenderedSectio
     destructive: ch.destructive,
     reason: ch.reason,
     fields: ch.fields.map((f) => ({ path: f.path, ...(f.masked ? { masked: f.masked } : { ...('before' in f ? { before: f.before } : {}), ...('after' in f ? { after: f.after } : {}) }) })),
-    ...(rendered && ch.kind === 'HelmRelease' ? { rendered: (renderedOf(rendered, ch) ?? []).map(renderedJson), ...(hasNoEffect(rendered, ch) ? { renderedEffect: 'none' } : {}) } : {}),
+    ...(rendered && !rendered.unavailable && ch.kind === 'HelmRelease' ? { rendered: (renderedOf(rendered, ch) ?? []).map(renderedJson), ...(hasNoEffect(rendered, ch) ? { renderedEffect: 'none' } : {}) } : {}),
   };
 }
 
