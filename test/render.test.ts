@@ -108,7 +108,7 @@ describe('charts pulled with git and rendered with real Helm (the seed)', { skip
     assert.ok(controller, 'the controller Deployment');
     // Renders are cached: the same render again runs Helm for no release. Nothing lands in dist/.
     const cached = cli(['render', '--env', 'dev']);
-    assert.match(cached.stderr, /\(0 ran, 1 from the cache\)/);
+    assert.match(cached.stderr, /\(0 ran Helm, 1 from the cache\)/);
     assert.deepEqual(snapshotTree(project.dist), dist);
   });
 
@@ -328,6 +328,37 @@ describe('a chart from a Helm repository over HTTP, rendered and checked with re
       assert.match(none.stdout, /spec\.values\.unused: \(new\) 7\n\s+rendered: no effect on the rendered objects/);
     } finally {
       fs.writeFileSync(file, text);
+    }
+  });
+
+  it('a release whose valuesFrom Secret the chart needs: a warning naming the entry, then rendered with its renderValues (never written to dist/)', () => {
+    const api = (extra: Record<string, unknown>) =>
+      environmentSource({ namespace: { name: 'api' }, releases: [{ name: 'api', chart: { repository: url, name: 'webapp', version: '1.0.0' }, values: { database: { enabled: true } }, valuesFrom: [{ secretKeyRef: { name: 'api-database' } }], ...extra }] });
+    const file = path.join(project.environments, 'api.ts');
+    fs.writeFileSync(file, api({}));
+    try {
+      assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+      const without = runCli(['render', '--env', 'api'], { cwd: project.root, env: env() });
+      assert.equal(without.status, 0, without.stderr);
+      assert.match(without.stderr, /^environments\/api\.ts: api\/api: warning: helm template failed: execution error at \(webapp\/templates\/database\.yaml:7:11\): database\.host is required: the release's valuesFrom Secret holds it \(it reads valuesFrom\[0\]: Secret api-database, which cannot be read offline\)\. Give the release renderValues/m);
+      fs.writeFileSync(file, api({ renderValues: { database: { host: 'db.placeholder' } } }));
+      assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+      assert.doesNotMatch(fs.readFileSync(path.join(project.dist, 'releases', 'api.yaml'), 'utf8'), /placeholder|renderValues/);
+      const withPlaceholders = runCli(['render', '--env', 'api', '--format', 'json'], { cwd: project.root, env: env() });
+      assert.equal(withPlaceholders.status, 0, withPlaceholders.stderr);
+      assert.doesNotMatch(withPlaceholders.stderr, /warning/);
+      const database = (JSON.parse(withPlaceholders.stdout) as { objects: { object: { metadata: { name: string }; data?: Record<string, string> } }[] }).objects.find((o) => o.object.metadata.name === 'api-api-database');
+      assert.deepEqual(database?.object.data, { host: 'db.placeholder' });
+      // --write-to: one file per release, the YAML naming where each object comes from.
+      const out = path.join(tempDir(), 'rendered');
+      const written = runCli(['render', '--env', 'api', '--write-to', out], { cwd: project.root, env: env() });
+      assert.equal(written.status, 0, written.stderr);
+      const yaml = fs.readFileSync(path.join(out, 'api', 'api.yaml'), 'utf8');
+      assert.match(yaml, /^---\n# environment: api \(environments\/api\.ts\)\n# release: api\/api\n# template: webapp\/crds\/widgets\.yaml\napiVersion: apiextensions\.k8s\.io\/v1\n/);
+      assert.match(yaml, /# hook: pre-upgrade/);
+    } finally {
+      fs.rmSync(file);
+      runCli(['synth'], { cwd: project.root });
     }
   });
 

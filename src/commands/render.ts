@@ -56,6 +56,17 @@ export function requireLock(project: Project): Lock {
   return lock;
 }
 
+/** Each release's renderValues, by `<environment>|<namespace>/<name>` (the environments are loaded and validated for it). */
+function placeholdersOf(project: Project): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const env of loadValidEnvironments(project)) {
+    for (const release of env.definition.releases ?? []) {
+      if (release.renderValues !== undefined) out.set(`${env.name}|${env.definition.namespace.name}/${release.name}`, release.renderValues);
+    }
+  }
+  return out;
+}
+
 export interface RenderOptions extends ProjectOptions {
   readonly environments?: readonly string[];
   readonly release?: string;
@@ -74,7 +85,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult 
   const lock = requireLock(project);
   const helm = findHelm();
   const { kubernetesVersion } = project.settings.settings;
-  const result = await renderReleases(files, { root: project.root, lock, helm, kubernetesVersion, environments: scope, release: options.release, threads: options.threads, cache: options.cache });
+  const result = await renderReleases(files, { root: project.root, lock, helm, kubernetesVersion, environments: scope, release: options.release, threads: options.threads, cache: options.cache, placeholders: placeholdersOf(project) });
   if (options.release !== undefined && result.releases === 0) {
     throw new InputError([{ file: '--release', field: JSON.stringify(options.release), message: 'is not a HelmRelease of the output folder', fix: 'Use the name of a HelmRelease (helmflux list shows them).' }]);
   }
@@ -141,7 +152,7 @@ export async function renderedSection(options: ProjectOptions, files: { readonly
     return none('helm is not installed: install Helm 3 or 4 (or set HELMFLUX_HELM) to see what each change does to the rendered objects');
   }
   const { kubernetesVersion } = project.settings.settings;
-  const context = { root: project.root, lock, helm, kubernetesVersion };
+  const context = { root: project.root, lock, helm, kubernetesVersion, placeholders: placeholdersOf(project) };
   const [before, after] = [await renderReleases(files.before, context), await renderReleases(files.after, context)];
   const rendered = new Set([...after.rendered].filter((r) => before.rendered.has(r)));
   const check = checkRendered(after.objects, kubernetesVersion);

@@ -132,6 +132,7 @@ export const environmentSchema = {
             },
           },
           values: { type: 'object', 'x-fix': 'Values are a mapping of keys to JSON data, e.g. { replicaCount: 2 }.' },
+          renderValues: { type: 'object', 'x-fix': 'Placeholders for what valuesFrom ConfigMaps and Secrets hold, as a mapping, e.g. { auth: { password: "placeholder" } }.' },
           notSecret: {
             type: 'array',
             items: { type: 'string', minLength: 1, 'x-fix': 'Give a path under values as helmflux writes it, e.g. "auth.tokenName".' },

@@ -284,6 +284,16 @@ export interface ReleaseDefinition {
   readonly disableOpenAPIValidation?: boolean;
 
   /**
+   * Values `helmflux render` (and `validate --rendered`, `check`, `diff`)
+   * uses in place of what this release's ConfigMap and Secret `valuesFrom`
+   * hold in the cluster, which cannot be read offline: placeholders, merged
+   * before `values` as `valuesFrom` is. Never written to dist/; use no real
+   * secret here (this file is committed).
+   * @default - none: a render that needs them is a warning naming the `valuesFrom` entry
+   */
+  readonly renderValues?: HelmValues;
+
+  /**
    * Paths under `values` that look like credentials by helmflux's rule
    * (README, "No plaintext secrets") but are not, written as in helmflux's
    * messages: `"auth.tokenName"`, `'ingress.annotations["nginx.ingress.kubernetes.io/auth-secret"]'`.
@@ -383,11 +393,13 @@ export interface ChartDefinition<Values> {
 export type ValuesOf<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: ValuesOf<T[K]> | null } : T;
 
 /** A release of an imported chart: a release definition whose `chart` is a `ref` of the chart and whose `values` are typed. */
-export type ChartRelease<Values> = Omit<ReleaseDefinition, 'chart' | 'values' | 'imported'> & {
+export type ChartRelease<Values> = Omit<ReleaseDefinition, 'chart' | 'values' | 'renderValues' | 'imported'> & {
   /** The chart's git branch, tag or commit (or its version, for a Helm repository chart), as the chart's `source` takes it. */
   readonly ref: string;
   /** The release's own values, merged over the chart's shared values and then over its `values.yaml`. `null` removes a default. */
   readonly values?: ValuesOf<Values>;
+  /** Placeholders for what `valuesFrom` ConfigMaps and Secrets hold, for rendering only (see `ReleaseDefinition.renderValues`). */
+  readonly renderValues?: ValuesOf<Values>;
 };
 
 /** An imported chart: makes releases whose values its types check in the editor and its schema at synth. */
@@ -405,9 +417,10 @@ export interface Chart<Values> {
 export function defineChart<Values extends object>(chart: ChartDefinition<Values>): Chart<Values> {
   return {
     name: chart.name,
-    release({ ref, values, ...rest }: ChartRelease<Values>): ReleaseDefinition {
+    release({ ref, values, renderValues, ...rest }: ChartRelease<Values>): ReleaseDefinition {
       return {
         ...rest,
+        ...(renderValues === undefined ? {} : { renderValues: renderValues as unknown as HelmValues }),
         chart: chart.source(ref),
         ...(values === undefined ? {} : { values: values as unknown as HelmValues }),
         imported: { name: chart.name, schema: chart.schema, ...(chart.values === undefined ? {} : { sharedValues: chart.values as unknown as HelmValues }) },

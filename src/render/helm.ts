@@ -54,7 +54,10 @@ export function runHelm(helm: Helm, args: readonly string[], cwd: string): Promi
     child.on('error', (e) => reject(new Error(`cannot run ${helm.path}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new Error(Buffer.concat(err).toString('utf8').trim().split('\n').slice(-4).join('\n') || `helm exited with ${code}`));
+      else {
+        const lines = Buffer.concat(err).toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^Use --debug flag/.test(l));
+        reject(new Error(lines.slice(-4).join(' ').replace(/^Error: /, '') || `helm exited with ${code}`));
+      }
     });
   });
 }

@@ -74,6 +74,8 @@ export interface RenderContext {
   readonly release?: string;
   readonly threads?: number;
   readonly cache?: boolean;
+  /** Each release's `renderValues` (by `<environment>|<namespace>/<name>`): what its ConfigMap and Secret `valuesFrom` stand for. */
+  readonly placeholders?: ReadonlyMap<string, unknown>;
 }
 
 /** Kinds that have no namespace. */
@@ -185,8 +187,9 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
       const entry = lockedEntry(context.lock, job.source);
       const problem = (message: string, fix: string, warning = false): RenderProblem => ({ environment: job.environment, release: job.release, file: job.file, message, fix, warning });
       if (entry === undefined) return { problems: [problem(`its chart (${describeSource(job.source)}) is not pulled`, 'Run helmflux chart pull to vendor it into vendor/charts/.')], objects: [] };
+      const placeholders = context.placeholders?.get(`${job.environment}|${job.release}`);
       const key = createHash('sha256')
-        .update(JSON.stringify([1, context.helm.version, context.kubernetesVersion, entry.digest, job.releaseName, job.namespace, job.values, job.valuesFiles, job.includeCrds, job.tests]))
+        .update(JSON.stringify([1, context.helm.version, context.kubernetesVersion, entry.digest, job.releaseName, job.namespace, placeholders ?? null, job.values, job.valuesFiles, job.includeCrds, job.tests]))
         .digest('hex');
       const cached = path.join(cacheDir, `${key}.yaml`);
       let output: string | undefined;
@@ -203,6 +206,12 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
         fs.writeFileSync(valuesFile, JSON.stringify(job.values));
         const args = ['template', job.releaseName, chart, '--namespace', job.namespace, '--kube-version', `v${context.kubernetesVersion}.0`, '--api-versions', apiVersions];
         for (const f of job.valuesFiles) args.push('--values', path.join(chart, f));
+        // What the cluster's ConfigMaps and Secrets hold, as the release's renderValues stand for it: merged before values, as valuesFrom is.
+        if (placeholders !== undefined) {
+          const placeholdersFile = path.join(home, `${key}.placeholders.json`);
+          fs.writeFileSync(placeholdersFile, JSON.stringify(placeholders));
+          args.push('--values', placeholdersFile);
+        }
         args.push('--values', valuesFile);
         if (job.includeCrds) args.push('--include-crds');
         if (!job.tests) args.push('--skip-tests');
@@ -211,8 +220,8 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
           output = await runHelm(context.helm, args, home);
         } catch (err) {
           const message = `helm template failed: ${(err as Error).message}`;
-          if (job.unreadable.length > 0) {
-            return { problems: [problem(`${message} (it reads ${job.unreadable.join(', ')}, which cannot be read offline)`, 'The chart may need those values: the other releases are rendered.', true)], objects: [] };
+          if (job.unreadable.length > 0 && placeholders === undefined) {
+            return { problems: [problem(`${message} (it reads ${job.unreadable.join(', ')}, which cannot be read offline)`, 'Give the release renderValues: placeholders for what those hold, used for rendering only.', true)], objects: [] };
           }
           return { problems: [problem(message, 'Fix the values (or the chart), then render again.')], objects: [] };
         }
@@ -227,7 +236,7 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
         }
       }
       const objects = parseRendered(output, job);
-      const warnings = job.unreadable.length > 0 ? [problem(`rendered without ${job.unreadable.join(', ')}, which cannot be read offline`, 'Values from the cluster are not in this render.', true)] : [];
+      const warnings = job.unreadable.length > 0 && placeholders === undefined ? [problem(`rendered without ${job.unreadable.join(', ')}, which cannot be read offline`, 'Values from the cluster are not in this render: give the release renderValues to stand for them.', true)] : [];
       return { problems: warnings, objects, rendered: `${job.environment}|${job.release}` };
     });
     const objects = results.flatMap((r) => r.objects);

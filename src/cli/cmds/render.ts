@@ -46,7 +46,8 @@ export const renderCommand: CommandModule<GlobalArgs, RenderArgs> = {
           say(`wrote ${path.relative(process.cwd(), file) || file}`);
         }
       } else process.stdout.write(formatRendered(result.objects, args.format));
-      process.stderr.write(`${count(result.releases, 'release')} rendered with Helm ${result.helm} for Kubernetes ${result.kubernetesVersion} (${result.ran} ran, ${result.releases - result.ran} from the cache): ${count(result.objects.length, 'object')}\n`);
+      const failed = result.releases - result.rendered.size;
+      process.stderr.write(`${count(result.rendered.size, 'release')} rendered with Helm ${result.helm} for Kubernetes ${result.kubernetesVersion} (${result.ran} ran Helm, ${result.rendered.size + failed - result.ran} from the cache)${failed > 0 ? `, ${failed} not` : ''}: ${count(result.objects.length, 'object')}\n`);
       if (result.problems.some((p) => !p.warning)) process.exitCode = 2;
     }),
 };
