@@ -169,7 +169,12 @@ describe('charts pulled with git and rendered with real Helm (the seed)', { skip
       const out = cli(['diff', '--format', format, '--unified']);
       for (const secret of ['kub358c10ud5', 'kubes&clouds', 'kubes&amp;clouds']) assert.ok(!out.stdout.includes(secret) && !out.stderr.includes(secret), `${format} prints ${secret}`);
     }
-    assert.match(cli(['diff']).stdout, /rendered changed Deployment production\/apache-deployment \(apache\/templates\/deployment\.yaml\)\n\s+spec\.replicas: 3 → 4/);
+    const masterCommit = git(mirror, 'rev-parse', 'master').trim().slice(0, 12);
+    assert.match(cli(['diff']).stdout, new RegExp(`rendered from git@github\\.com:mifonpe\\/helmflux\\/\\/helmbasics@master at ${masterCommit} \\(locked in vendor\\/charts\\.lock\\.json; chart pull --update moves it\\)\\n\\s+rendered changed Deployment production\\/apache-deployment \\(apache\\/templates\\/deployment\\.yaml\\)\\n\\s+spec\\.replicas: 3 → 4`));
+    // status shows what the lock pins beside each ref.
+    const status = JSON.parse(cli(['status', '--format', 'json']).stdout) as { rows: { release: string; locked: string | null }[] };
+    assert.equal(status.rows.find((r) => r.release === 'helmbasic-production')!.locked, git(mirror, 'rev-parse', 'master').trim());
+    assert.match(cli(['status']).stdout, new RegExp(`production\\s+helmbasic-production\\s+git@github\\.com:mifonpe\\/helmflux helmbasics\\s+master \\(locked ${masterCommit}\\)`));
     assert.deepEqual(snapshotTree(project.dist), dist, 'diff writes nothing');
     fs.writeFileSync(pro, text);
     fs.rmSync(path.join(project.environments, 'qa.ts'));
@@ -325,7 +330,7 @@ describe('a chart from a Helm repository over HTTP, rendered and checked with re
       }
       fs.writeFileSync(file, text.replace('"replicaCount": 2,', '"replicaCount": 2, "unused": 7,'));
       const none = runCli(['diff'], { cwd: project.root, env: env() });
-      assert.match(none.stdout, /spec\.values\.unused: \(new\) 7\n\s+rendered: no effect on the rendered objects/);
+      assert.match(none.stdout, /spec\.values\.unused: \(new\) 7\n\s+rendered from http:\/\/127\.0\.0\.1:\d+\/charts webapp 1\.0\.0 at sha256:[0-9a-f]{12} \(locked in vendor\/charts\.lock\.json; chart pull --update moves it\)\n\s+rendered: no effect on the rendered objects/);
     } finally {
       fs.writeFileSync(file, text);
     }

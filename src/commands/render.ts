@@ -10,8 +10,8 @@ import { checkRendered, type RenderedCheck } from '../render/check';
 import { findHelm, type Helm } from '../render/helm';
 import { reviewRendered, type RenderedSection } from '../render/review';
 import { pullCharts, vendorSourceOf, type PullReport } from '../render/pull';
-import { renderReleases, type RenderProblem, type RenderResult } from '../render/render';
-import { LOCK_FILE, lockDrift, readLock, type Lock, type VendorSource } from '../render/vendor';
+import { renderJobs, renderReleases, type RenderProblem, type RenderResult } from '../render/render';
+import { describeSource, LOCK_FILE, lockDrift, lockedEntry, readLock, type Lock, type VendorSource } from '../render/vendor';
 import { readFolder } from './diff';
 
 export interface ChartPullOptions extends ProjectOptions {
@@ -156,5 +156,12 @@ export async function renderedSection(options: ProjectOptions, files: { readonly
   const [before, after] = [await renderReleases(files.before, context), await renderReleases(files.after, context)];
   const rendered = new Set([...after.rendered].filter((r) => before.rendered.has(r)));
   const check = checkRendered(after.objects, kubernetesVersion);
-  return { byRelease: reviewRendered(before.objects, after.objects), rendered, problems: check.problems, failures: after.problems };
+  // What the review is of: the commit the lock pins (the Helm operator follows the ref's tip).
+  const from = new Map<string, string>();
+  for (const job of renderJobs(files.after).jobs) {
+    const entry = lockedEntry(lock, job.source);
+    const pinned = entry?.commit?.slice(0, 12) ?? entry?.archiveDigest?.slice(0, 19);
+    if (pinned !== undefined) from.set(`${job.environment}|${job.release}`, `${describeSource(job.source)} at ${pinned} (locked in ${LOCK_FILE}; chart pull --update moves it)`);
+  }
+  return { byRelease: reviewRendered(before.objects, after.objects), rendered, problems: check.problems, failures: after.problems, from };
 }

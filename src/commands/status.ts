@@ -17,6 +17,7 @@ import { parseObjects } from '../output/read';
 import { compareCodePoints } from '../order';
 import { InputError } from '../problems';
 import type { HelmValues } from '../definition/types';
+import { LOCK_FILE, lockedEntry, readLock } from '../render/vendor';
 
 export interface StatusOptions extends ProjectOptions {
   /** Only these environments. @default - every environment in the output folder */
@@ -48,6 +49,13 @@ export interface StatusRow {
   readonly chart: StatusChart | null;
   readonly automated: boolean;
   readonly images: readonly StatusImage[];
+  /**
+   * Where charts are pulled (vendor/charts.lock.json): what the lock pins the
+   * chart source to, the commit a git ref resolved to (or a Helm archive's
+   * digest), what `render` and `diff` review; null when the lock lacks the
+   * source. Absent without a lock. The Helm operator follows the ref itself.
+   */
+  readonly locked?: string | null;
 }
 
 type Json = Record<string, unknown>;
@@ -61,7 +69,18 @@ export function status(options: StatusOptions = {}): { rows: StatusRow[]; outDir
   const scope = selectEnvironments(environments, options.environments);
   const { rows, unreadable } = statusRows(files, outDisplay, scope);
   if (unreadable.length > 0) throw new InputError(unreadable.map((u) => ({ file: `${outDisplay}/${u.file}`, field: `line ${u.line}`, message: u.reason, fix: 'Resolve it (or run synth), then ask again.' })));
-  return { rows, outDir: outDisplay };
+  let lock: ReturnType<typeof readLock>;
+  try {
+    lock = readLock(project.root);
+  } catch (err) {
+    throw new InputError([{ file: LOCK_FILE, field: '(file)', message: (err as Error).message, fix: 'Run helmflux chart pull to write it again.' }]);
+  }
+  if (lock === undefined) return { rows, outDir: outDisplay };
+  const locked = (chart: StatusChart | null): string | null => {
+    const entry = chart === null ? undefined : lockedEntry(lock, chart);
+    return entry?.commit ?? entry?.archiveDigest ?? null;
+  };
+  return { rows: rows.map((r) => ({ ...r, locked: locked(r.chart) })), outDir: outDisplay };
 }
 
 /** The rows of an output folder's files (relative path -> text), in environment order; pure, so diff reads both sides with it. */
@@ -150,7 +169,9 @@ export function formatStatusText(rows: readonly StatusRow[]): string {
 function lines(rows: readonly StatusRow[]): string[][] {
   const out: string[][] = [];
   for (const r of rows) {
-    const [chart, ref] = r.chart === null ? ['-', '-'] : 'git' in r.chart ? [`${r.chart.git} ${r.chart.path}`, r.chart.ref] : [`${r.chart.repository} ${r.chart.name}`, r.chart.version];
+    const [chart, plainRef] = r.chart === null ? ['-', '-'] : 'git' in r.chart ? [`${r.chart.git} ${r.chart.path}`, r.chart.ref] : [`${r.chart.repository} ${r.chart.name}`, r.chart.version];
+    // Where charts are pulled: the commit (or archive digest) the lock pins, which render and diff review.
+    const ref = r.locked === undefined ? plainRef : `${plainRef} (${r.locked === null ? 'not pulled' : `locked ${r.locked.slice(0, r.locked.startsWith('sha256:') ? 19 : 12)}`})`;
     if (r.images.length === 0) out.push([r.environment, r.namespace, r.release, chart, ref, '-', '-', '-', '-']);
     for (const i of r.images) out.push([r.environment, r.namespace, r.release, chart, ref, i.repository, i.tag, i.filter ?? '-', i.tagFrom === 'flux' ? "Flux's commit" : 'definition']);
   }

@@ -43,6 +43,8 @@ export interface RenderedSection {
   readonly failures: readonly RenderProblem[];
   /** Why rendered changes are not shown, when they are not (no charts pulled, no Helm). */
   readonly unavailable?: string;
+  /** What each release (after the change) was rendered from: `<source> at <commit> (locked)`, by release key. */
+  readonly from?: ReadonlyMap<string, string>;
 }
 
 const releaseKey = (environment: string, release: string) => `${environment}|${release}`;
@@ -107,8 +109,9 @@ const objectText = (c: RenderedChange) => `${c.kind} ${c.namespace === '' ? '' :
 export function renderedTextLines(section: RenderedSection, change: Change, fieldLine: (f: FieldChange) => string): string[] {
   const changes = renderedOf(section, change);
   if (changes === undefined) return [];
-  if (hasNoEffect(section, change)) return ['rendered: no effect on the rendered objects (the chart does not read what changed)'];
-  const lines: string[] = [];
+  const from = section.from?.get(releaseKey(change.environment, `${change.namespace}/${change.name}`));
+  const lines: string[] = from !== undefined && (changes.length > 0 || hasNoEffect(section, change)) ? [`rendered from ${from}`] : [];
+  if (hasNoEffect(section, change)) return [...lines, 'rendered: no effect on the rendered objects (the chart does not read what changed)'];
   const routine = changes.filter((c) => c.routine);
   for (const c of changes.filter((x) => !x.routine)) {
     lines.push(`rendered ${c.change} ${objectText(c)} (${c.template || 'the chart'})${c.note ? `: ${c.note}` : ''}`);

@@ -139,12 +139,14 @@ function touchesReleases(r: Review): boolean {
 function renderedMarkdown(section: RenderedSection, ch: Change): string[] {
   const changes = renderedOf(section, ch);
   if (changes === undefined) return [];
-  if (hasNoEffect(section, ch)) return ['_Rendered: no effect on the rendered objects (the chart does not read what changed)._', ''];
+  const from = section.from?.get(`${ch.environment}|${ch.namespace}/${ch.name}`);
+  const fromText = from === undefined ? '' : ` from <code>${escapeCell(from)}</code>`;
+  if (hasNoEffect(section, ch)) return [`_Rendered${fromText}: no effect on the rendered objects (the chart does not read what changed)._`, ''];
   const out: string[] = [];
   const routine = changes.filter((c) => c.routine);
   const shown = changes.filter((c) => !c.routine);
   if (shown.length > 0) {
-    out.push('Rendered with Helm:', '');
+    out.push(`Rendered with Helm${fromText}:`, '');
     for (const c of shown) {
       out.push(`- **${c.change}** <code>${escapeCell(`${c.kind} ${c.namespace === '' ? '' : `${c.namespace}/`}${c.name}`)}</code> (${escapeCell(c.template || 'the chart')})${c.note ? `: ${escapeCell(c.note)}` : ''}`);
       for (const f of c.fields) {
@@ -238,7 +240,7 @@ export function changeJson(ch: Change, outDir: string, rendered?: RenderedSectio
     destructive: ch.destructive,
     reason: ch.reason,
     fields: ch.fields.map((f) => ({ path: f.path, ...(f.masked ? { masked: f.masked } : { ...('before' in f ? { before: f.before } : {}), ...('after' in f ? { after: f.after } : {}) }) })),
-    ...(rendered && !rendered.unavailable && ch.kind === 'HelmRelease' ? { rendered: (renderedOf(rendered, ch) ?? []).map(renderedJson), ...(hasNoEffect(rendered, ch) ? { renderedEffect: 'none' } : {}) } : {}),
+    ...(rendered && !rendered.unavailable && ch.kind === 'HelmRelease' ? { rendered: (renderedOf(rendered, ch) ?? []).map(renderedJson), ...(hasNoEffect(rendered, ch) ? { renderedEffect: 'none' } : {}), ...(rendered.from?.has(`${ch.environment}|${ch.namespace}/${ch.name}`) ? { renderedFrom: rendered.from.get(`${ch.environment}|${ch.namespace}/${ch.name}`) } : {}) } : {}),
   };
 }
 
