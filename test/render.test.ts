@@ -231,6 +231,7 @@ describe('a chart from a Helm repository over HTTP, rendered and checked with re
     const repo = tempDir();
     const { execFileSync } = await import('node:child_process');
     execFileSync(HELM, ['package', path.join(FIXTURES, 'charts', 'webapp'), '-d', repo]);
+    execFileSync(HELM, ['package', path.join(FIXTURES, 'charts', 'webapp', 'charts', 'sidecar'), '-d', repo]);
     server = http.createServer((req, res) => {
       const file = path.join(repo, path.basename(req.url ?? ''));
       if (!fs.existsSync(file)) return void res.writeHead(404).end();
@@ -255,10 +256,55 @@ describe('a chart from a Helm repository over HTTP, rendered and checked with re
 
   after(() => server?.close());
 
+  it('vendors a git chart at two refs with one fetch, and its dependency from the Helm repository (helm dependency build)', async () => {
+    const source = path.join(tempDir(), 'consumer.git');
+    fs.mkdirSync(path.join(source, 'charts', 'consumer', 'templates'), { recursive: true });
+    git(source, 'init', '-q', '-b', 'main');
+    const chartYaml = (version: string) => `apiVersion: v2\nname: consumer\nversion: ${version}\ndependencies:\n  - name: sidecar\n    version: 0.1.0\n    repository: ${url}\n`;
+    fs.writeFileSync(path.join(source, 'charts', 'consumer', 'Chart.yaml'), chartYaml('1.0.0'));
+    fs.writeFileSync(path.join(source, 'charts', 'consumer', 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-consumer\n');
+    git(source, 'add', '-A');
+    git(source, 'commit', '-qm', 'main');
+    git(source, 'checkout', '-q', '-b', 'next');
+    fs.writeFileSync(path.join(source, 'charts', 'consumer', 'Chart.yaml'), chartYaml('1.1.0'));
+    git(source, 'commit', '-qam', 'next');
+    const config = path.join(tempDir(), 'gitconfig');
+    fs.writeFileSync(config, `[url "${source}"]\n\tinsteadOf = git@example.com:org/consumer\n`);
+    const release = (name: string, ref: string) => ({ name, chart: { git: 'git@example.com:org/consumer', path: 'charts/consumer', ref } });
+    fs.writeFileSync(path.join(project.environments, 'consumer.ts'), environmentSource({ namespace: { name: 'consumer' }, releases: [release('stable', 'main'), release('preview', 'next')] }));
+    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+    const saved = { git: process.env.GIT_CONFIG_GLOBAL, helm: process.env.HELMFLUX_HELM };
+    Object.assign(process.env, { GIT_CONFIG_GLOBAL: config, HELMFLUX_HELM: HELM });
+    const lines: string[] = [];
+    try {
+      const { chartPull } = await import('../src/commands/render');
+      await chartPull({ cwd: project.root, environments: ['consumer'], progress: (l) => lines.push(l) });
+    } finally {
+      for (const [key, value] of [['GIT_CONFIG_GLOBAL', saved.git], ['HELMFLUX_HELM', saved.helm]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    assert.deepEqual(lines.filter((l) => l.startsWith('fetching')), ['fetching git@example.com:org/consumer (main, next)']);
+    const lock = JSON.parse(fs.readFileSync(path.join(project.root, 'vendor', 'charts.lock.json'), 'utf8')) as { charts: { source: { ref?: string }; folder: string; commit?: string }[] };
+    assert.equal(lock.charts.length, 3, 'the webapp entry is kept: --env pulled only consumer');
+    for (const ref of ['main', 'next']) {
+      const entry = lock.charts.find((c) => c.source.ref === ref)!;
+      assert.equal(entry.commit, git(source, 'rev-parse', ref).trim());
+      assert.ok(fs.existsSync(path.join(project.root, entry.folder, 'charts', 'sidecar-0.1.0.tgz')), `${ref}: the dependency is vendored`);
+    }
+    const rendered = runCli(['render', '--env', 'consumer', '--format', 'json'], { cwd: project.root, env: env() });
+    assert.equal(rendered.status, 0, rendered.stderr);
+    assert.deepEqual((JSON.parse(rendered.stdout) as { objects: { object: { metadata: { name: string } } }[] }).objects.map((o) => o.object.metadata.name).sort(), ['consumer-preview-consumer', 'consumer-preview-sidecar', 'consumer-stable-consumer', 'consumer-stable-sidecar']);
+    fs.rmSync(path.join(project.environments, 'consumer.ts'));
+    assert.equal(runCli(['synth'], { cwd: project.root }).status, 0);
+  });
+
   it('locks the archive digest the index lists, and renders offline: CRDs unless skipped, test hooks only with test.enable, other hooks marked, the dependency', async () => {
-    const lock = JSON.parse(fs.readFileSync(path.join(project.root, 'vendor', 'charts.lock.json'), 'utf8')) as { charts: { archiveDigest: string; folder: string }[] };
-    assert.equal(lock.charts.length, 1);
-    assert.match(lock.charts[0].archiveDigest, /^sha256:[0-9a-f]{64}$/);
+    const lock = JSON.parse(fs.readFileSync(path.join(project.root, 'vendor', 'charts.lock.json'), 'utf8')) as { charts: { archiveDigest?: string; folder: string }[] };
+    const webapp = lock.charts.filter((c) => c.archiveDigest !== undefined);
+    assert.equal(webapp.length, 1);
+    assert.match(webapp[0].archiveDigest!, /^sha256:[0-9a-f]{64}$/);
     server.close(); // offline from here
     const result = runCli(['render', '--format', 'json'], { cwd: project.root, env: env() });
     assert.equal(result.status, 0, result.stderr);

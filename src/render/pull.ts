@@ -78,7 +78,7 @@ export async function pullCharts(options: PullOptions): Promise<PullReport> {
         const files = untarGz(archive.stdout, describeSource(source))
           .filter((f) => f.path.startsWith(prefix))
           .map((f) => ({ ...f, path: f.path.slice(prefix.length) }));
-        const entry = place(root, source, files, { commit });
+        const entry = await place(root, source, files, { commit });
         progress(`vendored ${describeSource(source)} (${commit.slice(0, 12)}) into ${entry.folder}`);
         fetched.push(entry);
       }
@@ -91,7 +91,7 @@ export async function pullCharts(options: PullOptions): Promise<PullReport> {
       const files = untarGz(bytes, describeSource(source))
         .filter((f) => f.path.startsWith(top))
         .map((f) => ({ ...f, path: f.path.slice(top.length) }));
-      const entry = place(root, source, files, { archiveDigest: digest });
+      const entry = await place(root, source, files, { archiveDigest: digest });
       progress(`vendored ${describeSource(source)} (${digest.slice(0, 19)}) into ${entry.folder}`);
       fetched.push(entry);
     }
@@ -120,7 +120,7 @@ export async function pullCharts(options: PullOptions): Promise<PullReport> {
 }
 
 /** Writes a chart's files to a staging folder, then moves it into its vendor folder whole. */
-function place(root: string, source: VendorSource, files: readonly ArchiveFile[], found: { commit?: string; archiveDigest?: string }): LockEntry {
+async function place(root: string, source: VendorSource, files: readonly ArchiveFile[], found: { commit?: string; archiveDigest?: string }): Promise<LockEntry> {
   const folder = vendorFolder(source);
   if (!files.some((f) => f.path === 'Chart.yaml')) throw new ChartSourceError(describeSource(source), 'holds no Chart.yaml there: check the path (or chart name) and the ref (or version)');
   const target = path.join(root, folder);
@@ -131,10 +131,47 @@ function place(root: string, source: VendorSource, files: readonly ArchiveFile[]
     fs.mkdirSync(path.dirname(full), { recursive: true });
     fs.writeFileSync(full, file.body, { mode: file.executable ? 0o755 : 0o644 });
   }
-  const digest = folderDigest(staging, folder);
+  let digest: string;
+  try {
+    await vendorDependencies(staging, source);
+    digest = folderDigest(staging, folder);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
   fs.rmSync(target, { recursive: true, force: true });
   fs.renameSync(staging, target);
   return { source, folder, ...found, digest };
+}
+
+/**
+ * A chart's dependencies (Chart.yaml `dependencies`) vendored with it: those
+ * its `charts/` folder lacks are fetched by `helm dependency build` (with the
+ * user's Helm and its repositories), into `charts/` as archives.
+ */
+async function vendorDependencies(dir: string, source: VendorSource): Promise<void> {
+  const { parse } = require('yaml') as typeof import('yaml');
+  let chart: { dependencies?: { name?: unknown }[] } | null;
+  try {
+    chart = parse(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8'), { maxAliasCount: 100 }) as typeof chart;
+  } catch (err) {
+    throw new ChartSourceError(`${describeSource(source)}: Chart.yaml`, `is not YAML Helm can read (${(err as Error).message.split('\n')[0]})`);
+  }
+  const charts = path.join(dir, 'charts');
+  const present = fs.existsSync(charts) ? fs.readdirSync(charts) : [];
+  const missing = (chart?.dependencies ?? []).map((d) => String(d?.name)).filter((name) => !present.some((f) => f === name || (f.startsWith(`${name}-`) && f.endsWith('.tgz'))));
+  if (missing.length === 0) return;
+  const { findHelm } = require('./helm') as typeof import('./helm');
+  const helm = findHelm();
+  // Asynchronous: a repository served by this process (as in the tests) must be able to answer.
+  const { promisify } = require('node:util') as typeof import('node:util');
+  const { execFile } = require('node:child_process') as typeof import('node:child_process');
+  try {
+    await promisify(execFile)(helm.path, ['dependency', 'build', dir], { timeout: 300_000, maxBuffer: 16 * MIB });
+  } catch (err) {
+    const why = `${(err as { stderr?: string }).stderr ?? ''}`.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(-2).join(' ');
+    throw new ChartSourceError(describeSource(source), `needs its dependencies ${missing.join(', ')}, which helm dependency build could not fetch (${why || (err as Error).message}): vendor them in the chart's charts/ folder, or make their repositories reachable`);
+  }
 }
 
 function gitRun(args: readonly string[], cwd: string, what: string): { stdout: Buffer } {
