@@ -29,13 +29,37 @@ function cdk8s(command: 'import' | 'synth'): string {
 }
 
 describe('generated and vendored files', () => {
-  it('src/imports/ is what cdk8s import generates from the vendored CRD', () => {
+  it('src/imports/ is what cdk8s import generates from the vendored CRDs (Flux v1, and the six Flux v2 kinds)', () => {
     const out = cdk8s('import');
-    assert.equal(
-      fs.readFileSync(path.join(out, 'helm.fluxcd.io.ts'), 'utf8'),
-      fs.readFileSync(path.join(REPO, 'src', 'imports', 'helm.fluxcd.io.ts'), 'utf8'),
-      'run `npm run import` and commit src/imports/',
-    );
+    const generated = fs.readdirSync(out).sort();
+    assert.deepEqual(generated, fs.readdirSync(path.join(REPO, 'src', 'imports')).sort(), 'run `npm run import` and commit src/imports/');
+    assert.deepEqual(generated, [
+      'flux-v2-gitrepository-source.toolkit.fluxcd.io.ts',
+      'flux-v2-helmrelease-helm.toolkit.fluxcd.io.ts',
+      'flux-v2-helmrepository-source.toolkit.fluxcd.io.ts',
+      'flux-v2-imagepolicy-image.toolkit.fluxcd.io.ts',
+      'flux-v2-imagerepository-image.toolkit.fluxcd.io.ts',
+      'flux-v2-imageupdateautomation-image.toolkit.fluxcd.io.ts',
+      'helm.fluxcd.io.ts',
+    ]);
+    for (const file of generated) {
+      assert.equal(fs.readFileSync(path.join(out, file), 'utf8'), fs.readFileSync(path.join(REPO, 'src', 'imports', file), 'utf8'), `${file}: run \`npm run import\` and commit src/imports/`);
+    }
+  });
+
+  it('the Flux v2 objects are made by the generated classes: a spec they do not type is not written', async () => {
+    const { helmReleaseJson, imagePolicyJson } = await import('../src/targets/flux-v2/objects');
+    // A field the CRD does not have is dropped by the class's toJson (and refused at compile time by its type).
+    const policy = imagePolicyJson({ name: 'p', namespace: 'fluxcd' }, { imageRepositoryRef: { name: 'r' }, policy: { semver: { range: '1.x' } }, ...({ bogus: true } as object) });
+    assert.deepEqual(policy, { apiVersion: 'image.toolkit.fluxcd.io/v1', kind: 'ImagePolicy', metadata: { name: 'p', namespace: 'fluxcd' }, spec: { imageRepositoryRef: { name: 'r' }, policy: { semver: { range: '1.x' } } } });
+    // Values, labels and annotations are kept as given: null (removes a chart default), an empty map, a key named constructor.
+    const release = helmReleaseJson({
+      metadata: { name: 'web', namespace: 'web', labels: { constructor: 'x' }, annotations: { a: '' } },
+      spec: { interval: '5m', chart: { spec: { chart: 'web', sourceRef: { kind: 'GitRepository' as never, name: 's' } } }, values: { a: null, b: {}, constructor: { c: 1 } } },
+    });
+    assert.deepEqual((release.spec as { values: unknown }).values, { a: null, b: {}, constructor: { c: 1 } });
+    assert.deepEqual((release.metadata as { labels: unknown }).labels, { constructor: 'x' });
+    assert.deepEqual((release.metadata as { annotations: unknown }).annotations, { a: '' });
   });
 
   it('the vendored schemas are the upstream bytes', () => {

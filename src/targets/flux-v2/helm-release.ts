@@ -1,7 +1,10 @@
 /**
  * A release definition as a Flux v2 HelmRelease (helm.toolkit.fluxcd.io/v2),
  * field by field from what the v1 HelmRelease says (README, "Flux v2", has
- * the table). Pure: JSON in, JSON out.
+ * the table), typed by the classes `cdk8s import` generated from the pinned
+ * CRD (`src/imports/flux-v2-helmrelease-*.ts`): a field the CRD does not have,
+ * or a value its enums do not allow, is a compile error. Pure: data in,
+ * `HelmReleaseProps` out (`objects.ts` makes the object of them).
  *
  * Choices a careful user makes, written out explicitly:
  * - `releaseName` always set, to the Helm release the v1 operator made
@@ -25,13 +28,33 @@ import { DEFINED_TAGS_ANNOTATION, definedTagsRecord } from '../../images/intent'
 import { isFluxV1Annotation } from './compat';
 import { containerImages, marker, type ContainerImage } from './images';
 import { fluxSource, INTERVALS, type FluxSource } from './sources';
+import {
+  HelmReleaseSpecChartSpecReconcileStrategy,
+  HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecInstallCrds,
+  HelmReleaseSpecUpgradeCrds,
+  HelmReleaseSpecUpgradeRemediationStrategy,
+  HelmReleaseSpecValuesFromKind,
+  type HelmReleaseProps,
+  type HelmReleaseSpec,
+  type HelmReleaseSpecValuesFrom,
+} from '../../imports/flux-v2-helmrelease-helm.toolkit.fluxcd.io';
 
 /** The annotation that has kustomize-controller leave an object alone (v1's `fluxcd.io/ignore`). */
 export const RECONCILE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/reconcile';
 
+/** A HelmRelease's metadata: labels and annotations are written as given. */
+export interface ReleaseMetadata {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 /** A HelmRelease v2 and what it needs around it. */
 export interface RenderedReleaseV2 {
-  readonly object: Record<string, unknown>;
+  /** The HelmRelease's metadata and spec, as the generated class takes them. */
+  readonly props: HelmReleaseProps & { readonly metadata: ReleaseMetadata; readonly spec: HelmReleaseSpec };
   /** Line comments by value path (`spec.values.image.tag`): the image policy markers. */
   readonly comments: ReadonlyMap<string, string>;
   readonly source: FluxSource;
@@ -56,37 +79,37 @@ export function helmReleaseV2(release: ReleaseDefinition, namespace: string, set
 
   const valuesFiles: string[] = [];
   let missingFilesOk = false;
-  const valuesFrom: Record<string, unknown>[] = [];
+  const valuesFrom: HelmReleaseSpecValuesFrom[] = [];
   for (const from of release.valuesFrom ?? []) {
     if ('chartFileRef' in from) {
       valuesFiles.push(from.chartFileRef.path);
       if (from.chartFileRef.optional) missingFilesOk = true;
     } else if ('configMapKeyRef' in from || 'secretKeyRef' in from) {
-      const [kind, ref] = 'configMapKeyRef' in from ? ['ConfigMap', from.configMapKeyRef] : ['Secret', from.secretKeyRef];
+      const [kind, ref] = 'configMapKeyRef' in from ? [HelmReleaseSpecValuesFromKind.CONFIG_MAP, from.configMapKeyRef] : [HelmReleaseSpecValuesFromKind.SECRET, from.secretKeyRef];
       valuesFrom.push({ kind, name: ref.name, valuesKey: ref.key ?? 'values.yaml', ...(ref.optional ? { optional: true } : {}) });
     }
   }
   const rollback = release.rollback;
   const retries = rollback?.retry ? (rollback.maxRetries ?? 5) : 3;
-  const crds = release.skipCRDs ? { crds: 'Skip' } : {};
+  const [installCrds, upgradeCrds] = release.skipCRDs ? [{ crds: HelmReleaseSpecInstallCrds.SKIP }, { crds: HelmReleaseSpecUpgradeCrds.SKIP }] : [{}, {}];
   const openApi = release.disableOpenAPIValidation ? { disableOpenAPIValidation: true } : {};
-  const spec: Record<string, unknown> = {
+  const spec: HelmReleaseSpec = {
     releaseName: effectiveReleaseName(namespace, release),
     chart: {
       spec: {
         chart: source.chart,
         ...(source.version !== undefined ? { version: source.version } : {}),
-        sourceRef: { kind: source.kind, name: source.name, namespace: settings.fluxNamespace },
-        ...(source.kind === 'GitRepository' ? { reconcileStrategy: 'Revision' } : {}),
+        sourceRef: { kind: source.kind === 'GitRepository' ? HelmReleaseSpecChartSpecSourceRefKind.GIT_REPOSITORY : HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: source.name, namespace: settings.fluxNamespace },
+        ...(source.kind === 'GitRepository' ? { reconcileStrategy: HelmReleaseSpecChartSpecReconcileStrategy.REVISION } : {}),
         ...(valuesFiles.length > 0 ? { valuesFiles } : {}),
         ...(missingFilesOk ? { ignoreMissingValuesFiles: true } : {}),
       },
     },
     interval: INTERVALS.helmRelease,
-    install: { remediation: { retries: 3 }, ...crds, ...openApi },
+    install: { remediation: { retries: 3 }, ...installCrds, ...openApi },
     upgrade: {
-      remediation: { retries, remediateLastFailure: true, strategy: 'rollback' },
-      ...crds,
+      remediation: { retries, remediateLastFailure: true, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK },
+      ...upgradeCrds,
       ...openApi,
       ...(release.forceUpgrade ? { force: true } : {}),
     },
@@ -108,9 +131,7 @@ export function helmReleaseV2(release: ReleaseDefinition, namespace: string, set
     ...(valuesFrom.length > 0 ? { valuesFrom } : {}),
     ...(release.values !== undefined ? { values: release.values } : {}),
   };
-  const object = {
-    apiVersion: 'helm.toolkit.fluxcd.io/v2',
-    kind: 'HelmRelease',
+  const props = {
     metadata: {
       name: release.name,
       namespace,
@@ -122,5 +143,5 @@ export function helmReleaseV2(release: ReleaseDefinition, namespace: string, set
   const images = containerImages(release, namespace);
   const comments = new Map<string, string>();
   for (const image of images) for (const m of image.markers) comments.set(m.path, marker(settings.fluxNamespace, image.policyName, m.field));
-  return { object, comments, source, images };
+  return { props, comments, source, images };
 }

@@ -20,6 +20,7 @@
  *   the registry into it).
  */
 import { createHash } from 'node:crypto';
+import { ImagePolicySpecPolicyAlphabeticalOrder, type ImagePolicySpec } from '../../imports/flux-v2-imagepolicy-image.toolkit.fluxcd.io';
 import type { HelmValues, ReleaseDefinition } from '../../definition/types';
 import { CHART_IMAGE, valuesContainers } from '../../images/containers';
 
@@ -143,9 +144,9 @@ export function globPattern(glob: string): string {
 }
 
 /** The ImagePolicy spec of a v1 filter. */
-export function policySpec(filter: string, repositoryName: string): Record<string, unknown> {
+export function policySpec(filter: string, repositoryName: string): ImagePolicySpec {
   const ref = { imageRepositoryRef: { name: repositoryName } };
   if (filter.startsWith('semver:')) return { ...ref, policy: { semver: { range: filter.slice('semver:'.length) } } };
   const pattern = filter.startsWith('glob:') ? globPattern(filter.slice('glob:'.length)) : filter.slice(filter.indexOf(':') + 1);
-  return { ...ref, filterTags: { pattern }, policy: { alphabetical: { order: 'asc' } } };
+  return { ...ref, filterTags: { pattern }, policy: { alphabetical: { order: ImagePolicySpecPolicyAlphabeticalOrder.ASC } } };
 }

@@ -26,6 +26,8 @@ import { helmReleaseV2 } from './helm-release';
 import { policySpec } from './images';
 import { keyOrderV2 } from './key-order';
 import { INTERVALS } from './sources';
+import { gitRepositoryJson, helmReleaseJson, helmRepositoryJson, imagePolicyJson, imageRepositoryJson, imageUpdateAutomationJson } from './objects';
+import { ImageUpdateAutomationSpecSourceRefKind, ImageUpdateAutomationSpecUpdateStrategy } from '../../imports/flux-v2-imageupdateautomation-image.toolkit.fluxcd.io';
 
 export interface RenderResultV2 {
   readonly files: RenderedFile[];
@@ -69,17 +71,19 @@ export function renderEnvironmentsV2(environments: readonly ValidEnvironment[], 
     releases.forEach((release, i) => {
       const field = fieldPath('releases', i);
       const rendered = helmReleaseV2(release, namespace, settings);
-      const object = checked(rendered.object as JsonValue, validators.helmReleaseV2, env.file, field, problems) as Record<string, unknown>;
+      const object = checked(helmReleaseJson(rendered.props) as JsonValue, validators.helmReleaseV2, env.file, field, problems) as Record<string, unknown>;
       const spec = object.spec as { chart?: unknown; chartRef?: unknown };
       // CEL: either chart or chartRef.
       if ((spec.chart === undefined) === (spec.chartRef === undefined)) problems.push(bug(env.file, field, 'HelmRelease', 'either chart or chartRef must be set'));
       documents.push(toYamlDocument(object as JsonValue, keyOrderV2, (at) => rendered.comments.get(at)));
       const { source } = rendered;
-      share(PROJECT_FILES.sources, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: source.kind, metadata: { name: source.name, namespace: settings.fluxNamespace }, spec: source.spec }, source.kind === 'GitRepository' ? validators.gitRepository : validators.helmRepository, `${field}.chart`);
+      const sourceMeta = { name: source.name, namespace: settings.fluxNamespace };
+      if (source.kind === 'GitRepository') share(PROJECT_FILES.sources, gitRepositoryJson(sourceMeta, source.spec), validators.gitRepository, `${field}.chart`);
+      else share(PROJECT_FILES.sources, helmRepositoryJson(sourceMeta, source.spec), validators.helmRepository, `${field}.chart`);
       for (const image of rendered.images) {
         const meta = { namespace: settings.fluxNamespace };
-        const repository = { apiVersion: 'image.toolkit.fluxcd.io/v1', kind: 'ImageRepository', metadata: { name: image.repositoryName, ...meta }, spec: { image: image.image, interval: INTERVALS.imageRepository } };
-        const policy = { apiVersion: 'image.toolkit.fluxcd.io/v1', kind: 'ImagePolicy', metadata: { name: image.policyName, ...meta }, spec: policySpec(image.filter, image.repositoryName) };
+        const repository = imageRepositoryJson({ name: image.repositoryName, ...meta }, { image: image.image, interval: INTERVALS.imageRepository });
+        const policy = imagePolicyJson({ name: image.policyName, ...meta }, policySpec(image.filter, image.repositoryName));
         share(PROJECT_FILES.imageAutomation, repository, validators.imageRepository, `${field}.flux`);
         imageDocuments.set(image.policyName, toYamlDocument(checked(policy as JsonValue, validators.imagePolicy, env.file, `${field}.flux`, problems), keyOrderV2));
         if (settings.gitops !== undefined) share(PROJECT_FILES.imageAutomation, imageUpdateAutomation(settings), validators.imageUpdateAutomation, `${field}.flux`);
@@ -97,21 +101,19 @@ export function renderEnvironmentsV2(environments: readonly ValidEnvironment[], 
 /** The one ImageUpdateAutomation: checks out the GitOps repository, updates the markers under its output folder, pushes to its branch. */
 function imageUpdateAutomation(settings: Settings): Record<string, unknown> {
   const gitops = settings.gitops!;
-  return {
-    apiVersion: 'image.toolkit.fluxcd.io/v1',
-    kind: 'ImageUpdateAutomation',
-    metadata: { name: IMAGE_UPDATE_NAME, namespace: settings.fluxNamespace },
-    spec: {
-      sourceRef: { kind: 'GitRepository', name: settings.gitopsSource, namespace: settings.fluxNamespace },
+  return imageUpdateAutomationJson(
+    { name: IMAGE_UPDATE_NAME, namespace: settings.fluxNamespace },
+    {
+      sourceRef: { kind: ImageUpdateAutomationSpecSourceRefKind.GIT_REPOSITORY, name: settings.gitopsSource, namespace: settings.fluxNamespace },
       git: {
         checkout: { ref: { branch: gitops.branch } },
         commit: { author: { name: settings.imageUpdateAuthor.name, email: settings.imageUpdateAuthor.email } },
         push: { branch: gitops.branch },
       },
       interval: INTERVALS.imageUpdate,
-      update: { path: `./${gitops.path}`, strategy: 'Setters' },
+      update: { path: `./${gitops.path}`, strategy: ImageUpdateAutomationSpecUpdateStrategy.SETTERS },
     },
-  };
+  );
 }
 
 function bug(file: string, field: string, kind: string, message: string): Problem {

@@ -22,6 +22,8 @@
  */
 import { createHash } from 'node:crypto';
 import { isGitChart, type ChartSource } from '../../definition/types';
+import type { GitRepositorySpec } from '../../imports/flux-v2-gitrepository-source.toolkit.fluxcd.io';
+import type { HelmRepositorySpec } from '../../imports/flux-v2-helmrepository-source.toolkit.fluxcd.io';
 
 /** The intervals helmflux writes (README, "Flux v2"). */
 export const INTERVALS = { helmRelease: '5m', gitRepository: '1m', helmRepository: '10m', imageRepository: '5m', imageUpdate: '5m' } as const;
@@ -65,16 +67,16 @@ function objectName(readable: string, identity: readonly string[]): string {
   return `${words}--${hash}`;
 }
 
-/** A chart source as Flux v2 reads it: the source object's kind, name and spec, and the HelmRelease's `chart.spec`. */
-export interface FluxSource {
-  readonly kind: 'GitRepository' | 'HelmRepository';
+/** A chart source as Flux v2 reads it: the source object's kind, name and spec (typed by the classes generated from the CRDs), and the HelmRelease's `chart.spec`. */
+export type FluxSource = (
+  | { readonly kind: 'GitRepository'; readonly spec: GitRepositorySpec }
+  | { readonly kind: 'HelmRepository'; readonly spec: HelmRepositorySpec }
+) & {
   readonly name: string;
-  /** The source object's spec. */
-  readonly spec: Record<string, unknown>;
   /** `chart.spec.chart` (the chart's path or name) and `version`. */
   readonly chart: string;
   readonly version?: string;
-}
+};
 
 /** The v2 source of a v1 chart source, or why there is none. */
 export function fluxSource(chart: ChartSource, deployKeySecret: string): FluxSource | { readonly problem: string; readonly fix: string } {
@@ -87,7 +89,7 @@ export function fluxSource(chart: ChartSource, deployKeySecret: string): FluxSou
       name: objectName(`${repositoryPart(url)}-${chart.ref}`, ['GitRepository', url, kind, chart.ref]),
       spec: {
         url,
-        ref: { [kind]: chart.ref },
+        ref: kind === 'commit' ? { commit: chart.ref } : kind === 'tag' ? { tag: chart.ref } : { branch: chart.ref },
         interval: INTERVALS.gitRepository,
         // An ssh:// source cannot clone without its key.
         ...(url.startsWith('ssh://') ? { secretRef: { name: deployKeySecret } } : {}),
