@@ -341,6 +341,19 @@ describe('a chart from a Helm repository over HTTP, rendered and checked with re
     assert.equal(report.rendered, objects.length - 1);
   });
 
+  it('never reads a values file outside the chart, whatever dist/ says', () => {
+    const file = path.join(project.dist, 'releases', 'web.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace(/^(\s+)values:/m, '$1valuesFrom:\n$1  - chartFileRef:\n$1      path: ../../../../../etc/passwd\n$1values:'));
+    try {
+      const result = runCli(['render', '--release', 'shop'], { cwd: project.root, env: env() });
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /web\/shop: its values file "\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" is outside the chart\./);
+    } finally {
+      fs.writeFileSync(file, text);
+    }
+  });
+
   it('validate --rendered refuses an unknown field (strict, as the API server) and a custom resource its CRD refuses', () => {
     const file = path.join(project.environments, 'web.ts');
     const text = fs.readFileSync(file, 'utf8');

@@ -25,7 +25,7 @@ import { environmentOfPath, headerSource } from '../output/layout';
 import { MAX_ALIASES, parseObjects } from '../output/read';
 import { inParallel, runHelm, type Helm } from './helm';
 import { servedApiVersions } from './kubernetes';
-import { describeSource, lockedEntry, type Lock, type VendorSource } from './vendor';
+import { describeSource, folderDigest, lockedEntry, type Lock, type VendorSource } from './vendor';
 
 /** One object a chart rendered, tied to where it comes from. */
 export interface RenderedObject {
@@ -56,8 +56,10 @@ export interface RenderProblem {
 export interface RenderResult {
   readonly objects: RenderedObject[];
   readonly problems: RenderProblem[];
-  /** Releases rendered (not from the cache). */
+  /** Releases Helm ran for (not from the cache). */
   readonly ran: number;
+  /** Releases whose render came from the cache. */
+  readonly cached: number;
   /** The releases that rendered, as `<environment>|<namespace>/<name>`. */
   readonly rendered: ReadonlySet<string>;
   readonly releases: number;
@@ -130,7 +132,7 @@ export function renderJobs(files: ReadonlyMap<string, string>, only: Pick<Render
       const unreadable: string[] = [];
       let source: VendorSource | undefined;
       let includeCrds: boolean;
-      let tests = isObj(spec.test) && spec.test.enable === true;
+      const tests = isObj(spec.test) && spec.test.enable === true;
       let releaseName: string;
       if (o.apiVersion === 'helm.fluxcd.io/v1') {
         const chart = isObj(spec.chart) ? spec.chart : {};
@@ -163,7 +165,6 @@ export function renderJobs(files: ReadonlyMap<string, string>, only: Pick<Render
         (Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []).forEach((from: unknown, i: number) => {
           if (isObj(from)) unreadable.push(`valuesFrom[${i}]: ${String(from.kind)} ${String(from.name)}`);
         });
-        tests = isObj(spec.test) && spec.test.enable === true;
       } else continue;
       if (source === undefined) {
         problem('its chart source cannot be told from the output folder', 'Run helmflux synth, then render again.');
@@ -182,20 +183,35 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
   const home = fs.mkdtempSync(path.join(tmpdir(), 'helmflux-helm-'));
   const apiVersions = servedApiVersions(context.kubernetesVersion).join(',');
   let ran = 0;
+  let cached = 0;
+  // The vendored files as they are (not only as locked): an edited chart renders anew. Once per folder.
+  const digests = new Map<string, string>();
+  const digestOf = (folder: string) => {
+    let digest = digests.get(folder);
+    if (digest === undefined) digests.set(folder, (digest = folderDigest(path.join(context.root, folder), folder)));
+    return digest;
+  };
   try {
     const results = await inParallel(jobs, context.threads ?? Math.min(availableParallelism(), 4), async (job) => {
       const entry = lockedEntry(context.lock, job.source);
       const problem = (message: string, fix: string, warning = false): RenderProblem => ({ environment: job.environment, release: job.release, file: job.file, message, fix, warning });
       if (entry === undefined) return { problems: [problem(`its chart (${describeSource(job.source)}) is not pulled`, 'Run helmflux chart pull to vendor it into vendor/charts/.')], objects: [] };
       const placeholders = context.placeholders?.get(`${job.environment}|${job.release}`);
+      let digest: string;
+      try {
+        digest = digestOf(entry.folder);
+      } catch (err) {
+        return { problems: [problem(`its vendored chart ${entry.folder} cannot be read (${(err as Error).message})`, 'Run helmflux chart pull to vendor it again.')], objects: [] };
+      }
       const key = createHash('sha256')
-        .update(JSON.stringify([1, context.helm.version, context.kubernetesVersion, entry.digest, job.releaseName, job.namespace, placeholders ?? null, job.values, job.valuesFiles, job.includeCrds, job.tests]))
+        .update(JSON.stringify([1, context.helm.version, context.kubernetesVersion, digest, job.releaseName, job.namespace, placeholders ?? null, job.values, job.valuesFiles, job.includeCrds, job.tests]))
         .digest('hex');
-      const cached = path.join(cacheDir, `${key}.yaml`);
+      const cacheFile = path.join(cacheDir, `${key}.yaml`);
       let output: string | undefined;
       if (context.cache !== false) {
         try {
-          output = fs.readFileSync(cached, 'utf8');
+          output = fs.readFileSync(cacheFile, 'utf8');
+          cached++;
         } catch {
           // not rendered before
         }
@@ -205,7 +221,13 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
         const valuesFile = path.join(home, `${key}.values.json`);
         fs.writeFileSync(valuesFile, JSON.stringify(job.values));
         const args = ['template', job.releaseName, chart, '--namespace', job.namespace, '--kube-version', `v${context.kubernetesVersion}.0`, '--api-versions', apiVersions];
-        for (const f of job.valuesFiles) args.push('--values', path.join(chart, f));
+        for (const f of job.valuesFiles) {
+          // A values file of the chart: never one outside its folder.
+          const file = path.resolve(chart, f);
+          const inside = path.relative(chart, file);
+          if (inside.startsWith('..') || path.isAbsolute(inside)) return { problems: [problem(`its values file ${JSON.stringify(f)} is outside the chart`, 'Give valuesFrom chartFileRef a path inside the chart folder.')], objects: [] };
+          args.push('--values', file);
+        }
         // What the cluster's ConfigMaps and Secrets hold, as the release's renderValues stand for it: merged before values, as valuesFrom is.
         if (placeholders !== undefined) {
           const placeholdersFile = path.join(home, `${key}.placeholders.json`);
@@ -228,21 +250,26 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
         if (context.cache !== false) {
           try {
             fs.mkdirSync(cacheDir, { recursive: true });
-            fs.writeFileSync(`${cached}.${process.pid}`, output);
-            fs.renameSync(`${cached}.${process.pid}`, cached);
+            fs.writeFileSync(`${cacheFile}.${process.pid}`, output);
+            fs.renameSync(`${cacheFile}.${process.pid}`, cacheFile);
           } catch {
             // a read-only project goes without a cache
           }
         }
       }
-      const objects = parseRendered(output, job);
+      let objects: RenderedObject[];
+      try {
+        objects = parseRendered(output, job);
+      } catch (err) {
+        return { problems: [problem(`Helm's output is not YAML helmflux reads (${(err as Error).message.split('\n')[0]})`, 'Fix the chart template that renders it.')], objects: [] };
+      }
       const warnings = job.unreadable.length > 0 && placeholders === undefined ? [problem(`rendered without ${job.unreadable.join(', ')}, which cannot be read offline`, 'Values from the cluster are not in this render: give the release renderValues to stand for them.', true)] : [];
       return { problems: warnings, objects, rendered: `${job.environment}|${job.release}` };
     });
     const objects = results.flatMap((r) => r.objects);
     objects.sort((a, b) => compareCodePoints(a.environment, b.environment) || compareCodePoints(a.release, b.release) || compareCodePoints(a.identity, b.identity));
     const rendered = new Set(results.flatMap((r) => ('rendered' in r && r.rendered !== undefined ? [r.rendered] : [])));
-    return { objects, problems: [...problems, ...results.flatMap((r) => r.problems)], ran, releases: jobs.length, rendered };
+    return { objects, problems: [...problems, ...results.flatMap((r) => r.problems)], ran, cached, releases: jobs.length, rendered };
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

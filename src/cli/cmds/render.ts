@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { FLUX_OPTION, type GlobalArgs } from '../args';
-import { runAsync } from '../exit';
+import { ExitWith, EXIT, runAsync } from '../exit';
 import { count, say } from '../output';
 
 interface RenderArgs extends GlobalArgs {
@@ -47,7 +47,8 @@ export const renderCommand: CommandModule<GlobalArgs, RenderArgs> = {
         }
       } else process.stdout.write(formatRendered(result.objects, args.format));
       const failed = result.releases - result.rendered.size;
-      process.stderr.write(`${count(result.rendered.size, 'release')} rendered with Helm ${result.helm} for Kubernetes ${result.kubernetesVersion} (${result.ran} ran Helm, ${result.rendered.size + failed - result.ran} from the cache)${failed > 0 ? `, ${failed} not` : ''}: ${count(result.objects.length, 'object')}\n`);
-      if (result.problems.some((p) => !p.warning)) process.exitCode = 2;
+      process.stderr.write(`${count(result.rendered.size, 'release')} rendered with Helm ${result.helm} for Kubernetes ${result.kubernetesVersion} (${result.ran} ran Helm, ${result.cached} from the cache)${failed > 0 ? `, ${failed} not` : ''}: ${count(result.objects.length, 'object')}\n`);
+      // A release that does not render is invalid input (exit 2); the others were still printed.
+      if (result.problems.some((p) => !p.warning)) throw new ExitWith(EXIT.invalid);
     }),
 };
