@@ -483,3 +483,54 @@ describe('rendered changes, compared', () => {
     ]);
   });
 });
+
+describe('rendered objects checked for the cluster', () => {
+  const rendered = (object: Record<string, unknown>, template = 'c/templates/x.yaml') => ({
+    environment: 'dev',
+    release: 'web/shop',
+    file: 'environments/dev.ts',
+    template,
+    identity: `${String(object.apiVersion)}|${String(object.kind)}|${(object.metadata as { namespace?: string }).namespace ?? ''}|${String((object.metadata as { name: string }).name)}`,
+    object,
+  });
+  const crd = rendered({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Widget', plural: 'widgets' },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { label: { type: 'string', pattern: '^(a+)+$' } } } } } } }],
+    },
+  }, 'c/crds/widgets.yaml');
+
+  it("runs a chart CRD's patterns in linear time (RE2, as the API server does): a backtracking pattern cannot hang validation", async () => {
+    const { checkRendered } = await import('../src/render/check');
+    const widget = rendered({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'web' }, spec: { label: `${'a'.repeat(5000)}!` } });
+    const result = checkRendered([crd, widget], '1.33');
+    assert.deepEqual(result.problems.map((p) => [p.object, p.message]), [['Widget web/w', 'is not a valid example.com/v1 Widget: spec.label: must match pattern "^(a+)+$"']]);
+    assert.equal(checkRendered([crd, rendered({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { label: 'aaa' } })], '1.33').problems.length, 0);
+  });
+
+  it('names the version that stopped serving an API and its replacement; an API not served yet; an unknown field', async () => {
+    const { checkRendered } = await import('../src/render/check');
+    const objects = [
+      rendered({ apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'psp' }, spec: {} }),
+      rendered({ apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'c', namespace: 'web' }, spec: {} }),
+      rendered({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', namespace: 'web', creationTimestamp: null }, data: { a: 'b' }, extra: 1 }),
+    ];
+    const messages = checkRendered(objects, '1.33').problems.map((p) => `${p.object}: ${p.message}. ${p.fix}`);
+    assert.deepEqual(messages, [
+      'PodSecurityPolicy psp: policy/v1beta1 PodSecurityPolicy is no longer served: Kubernetes 1.25 removed it (kubernetesVersion is 1.33). Use Pod Security Admission (no API object: namespace labels) in the chart (a newer chart version, or its template), or set kubernetesVersion to the cluster\'s real version.',
+      'CronJob web/c: batch/v1beta1 CronJob is no longer served: Kubernetes 1.25 removed it (kubernetesVersion is 1.33). Use batch/v1 in the chart (a newer chart version, or its template), or set kubernetesVersion to the cluster\'s real version.',
+      'ConfigMap web/m: is not a valid v1 ConfigMap: (object): unknown field "extra". Fix the values the chart renders it from (or the chart).',
+    ]);
+    const early = checkRendered([rendered({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'web' }, spec: {} })], '1.22').problems;
+    assert.match(early[0].message, /^autoscaling\/v2 HorizontalPodAutoscaler is not served yet: Kubernetes 1\.23 added it \(kubernetesVersion is 1\.22\)$/);
+    const { servedApiVersions } = await import('../src/render/kubernetes');
+    assert.ok(servedApiVersions('1.21').includes('networking.k8s.io/v1beta1/Ingress'));
+    assert.ok(!servedApiVersions('1.22').includes('networking.k8s.io/v1beta1'));
+    assert.ok(servedApiVersions('1.33').includes('networking.k8s.io/v1/Ingress'));
+  });
+});

@@ -77,7 +77,13 @@ export function readLock(root: string): Lock | undefined {
     throw new ChartSourceError(LOCK_FILE, 'is not JSON (a bad merge?): run helmflux chart pull to write it again');
   }
   const charts = (data as { charts?: unknown } | null)?.charts;
-  if (!Array.isArray(charts) || charts.some((c) => typeof c?.folder !== 'string' || typeof c?.digest !== 'string' || typeof c?.source !== 'object' || c.source === null)) {
+  const isSource = (v: unknown): boolean => {
+    const o = v as Record<string, unknown> | null;
+    if (o === null || typeof o !== 'object') return false;
+    const strings = (...keys: string[]) => keys.every((k) => typeof o[k] === 'string');
+    return strings('git', 'path', 'ref') || strings('repository', 'name', 'version');
+  };
+  if (!Array.isArray(charts) || charts.some((c) => typeof c?.folder !== 'string' || typeof c?.digest !== 'string' || !isSource(c?.source))) {
     throw new ChartSourceError(LOCK_FILE, 'is not a helmflux chart lock: run helmflux chart pull to write it again');
   }
   for (const c of charts as LockEntry[]) {
