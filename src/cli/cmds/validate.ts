@@ -13,7 +13,7 @@ interface ValidateArgs extends GlobalArgs {
 
 export const validateCommand: CommandModule<GlobalArgs, ValidateArgs> = {
   command: 'validate',
-  describe: 'Check every environment and every rendered object (against the upstream schemas), writing nothing',
+  describe: 'Check every environment and every object synth would write (against the upstream schemas), writing nothing; with --rendered, also every object the charts render, for kubernetesVersion',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
       .option('flux', FLUX_OPTION)
