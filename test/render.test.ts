@@ -87,6 +87,24 @@ describe('charts pulled with git and rendered with real Helm (the seed)', { skip
     assert.equal((JSON.parse(fs.readFileSync(path.join(project.root, 'vendor', 'charts.lock.json'), 'utf8')) as typeof lock).charts.find((c) => c.source.ref === 'develop')!.commit, git(mirror, 'rev-parse', 'develop').trim());
   });
 
+  it('a chart source git cannot fetch is exit 2 naming the environment file and field; the lock, vendor/ and dist/ stay as they were', () => {
+    const dev = path.join(project.environments, 'dev.ts');
+    const text = fs.readFileSync(dev, 'utf8');
+    fs.writeFileSync(dev, text.replace("ref: 'develop'", "ref: 'no-such-branch'"));
+    const lock = fs.readFileSync(path.join(project.root, 'vendor', 'charts.lock.json'), 'utf8');
+    const [vendor, dist] = [snapshotTree(path.join(project.root, 'vendor')), snapshotTree(project.dist)];
+    try {
+      const result = cli(['chart', 'pull', '--env', 'dev']);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /^environments\/dev\.ts: releases\[0\]\.chart: git@github\.com:mifonpe\/helmflux\/\/helmbasics@no-such-branch: .*git fetch failed: .*no-such-branch.*\. Check the chart source/m);
+      assert.equal(fs.readFileSync(path.join(project.root, 'vendor', 'charts.lock.json'), 'utf8'), lock);
+      assert.deepEqual(snapshotTree(path.join(project.root, 'vendor')), vendor);
+      assert.deepEqual(snapshotTree(project.dist), dist);
+    } finally {
+      fs.writeFileSync(dev, text);
+    }
+  });
+
   it('render --env dev gives the Deployment of the tag dist/ holds, one replica, its Ingress and Secret; --env ingress the controller', () => {
     const dist = snapshotTree(project.dist);
     const result = cli(['render', '--env', 'dev', '--format', 'json']);

@@ -2,8 +2,10 @@
  * `helmflux chart pull` and `helmflux render` as library functions: the
  * chart stage (src/render/) driven from a project.
  */
-import { DEFAULT_OUT_DIR, resolvePlace, type ProjectOptions } from '../load/project';
+import { DEFAULT_OUT_DIR, findProjectRoot, resolvePlace, type ProjectOptions } from '../load/project';
 import { loadValidEnvironments, openProject, selectEnvironments, type Project } from '../engine/pipeline';
+import type { ValidEnvironment } from '../definition/validate';
+import { environmentOfPath } from '../output/layout';
 import { ChartSourceError } from '../charts/tar';
 import { InputError, type Problem } from '../problems';
 import { checkRendered, type RenderedCheck } from '../render/check';
@@ -11,7 +13,7 @@ import { findHelm, type Helm } from '../render/helm';
 import { reviewRendered, type RenderedSection } from '../render/review';
 import { pullCharts, vendorSourceOf, type PullReport } from '../render/pull';
 import { renderJobs, renderReleases, type RenderProblem, type RenderResult } from '../render/render';
-import { describeSource, LOCK_FILE, lockDrift, lockedEntry, readLock, type Lock, type VendorSource } from '../render/vendor';
+import { describeSource, LOCK_FILE, lockDrift, lockedEntry, readLock, readProjectLock, type Lock, type VendorSource } from '../render/vendor';
 import { readFolder } from './diff';
 
 export interface ChartPullOptions extends ProjectOptions {
@@ -32,10 +34,10 @@ export async function chartPull(options: ChartPullOptions = {}): Promise<PullRep
   const project = openProject(options);
   const valid = loadValidEnvironments(project);
   const scope = selectEnvironments(valid.map((e) => e.name), options.environments);
-  const sources: { source: VendorSource; files: string[] }[] = [];
+  const sources: { source: VendorSource; file: string; field: string }[] = [];
   for (const env of valid) {
     if (scope !== undefined && !scope.has(env.name)) continue;
-    for (const release of env.definition.releases ?? []) sources.push({ source: vendorSourceOf(release.chart as never), files: [env.file] });
+    (env.definition.releases ?? []).forEach((release, i) => sources.push({ source: vendorSourceOf(release.chart), file: env.file, field: `releases[${i}].chart` }));
   }
   try {
     return await pullCharts({ root: project.root, sources, update: options.update, partial: scope !== undefined, progress: options.progress });
@@ -46,20 +48,15 @@ export async function chartPull(options: ChartPullOptions = {}): Promise<PullRep
 
 /** The project's chart lock, or an InputError saying to pull charts. */
 export function requireLock(project: Project): Lock {
-  let lock: Lock | undefined;
-  try {
-    lock = readLock(project.root);
-  } catch (err) {
-    throw asInput(err);
-  }
+  const lock = readProjectLock(project.root);
   if (lock === undefined) throw new InputError([{ file: LOCK_FILE, field: '(file)', message: 'does not exist: no charts are pulled, so nothing can be rendered', fix: 'Run helmflux chart pull (it vendors every chart the environments use into vendor/charts/), then render again.' }]);
   return lock;
 }
 
-/** Each release's renderValues, by `<environment>|<namespace>/<name>` (the environments are loaded and validated for it). */
-function placeholdersOf(project: Project): Map<string, unknown> {
+/** Each release's renderValues, by `<environment>|<namespace>/<name>`. */
+function placeholdersOf(valid: readonly ValidEnvironment[]): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  for (const env of loadValidEnvironments(project)) {
+  for (const env of valid) {
     for (const release of env.definition.releases ?? []) {
       if (release.renderValues !== undefined) out.set(`${env.name}|${env.definition.namespace.name}/${release.name}`, release.renderValues);
     }
@@ -76,16 +73,22 @@ export interface RenderOptions extends ProjectOptions {
   readonly cache?: boolean;
 }
 
-export async function render(options: RenderOptions = {}): Promise<RenderResult & { readonly kubernetesVersion: string; readonly helm: string }> {
+type Rendered = RenderResult & { readonly kubernetesVersion: string; readonly helm: string };
+
+export async function render(options: RenderOptions = {}): Promise<Rendered> {
   const project = openProject(options);
+  return renderProject(project, loadValidEnvironments(project), requireLock(project), options);
+}
+
+/** Renders the output folder's HelmReleases of an opened project whose environments are loaded (for their renderValues). */
+async function renderProject(project: Project, valid: readonly ValidEnvironment[], lock: Lock, options: RenderOptions): Promise<Rendered> {
   const out = resolvePlace(project.root, project.cwd, options.outDir, DEFAULT_OUT_DIR);
   const files = readFolder(out.dir);
-  const environments = [...new Set([...files.keys()].filter((f) => f.startsWith('releases/')).map((f) => f.slice('releases/'.length).replace(/\.yaml$/, '')))];
+  const environments = [...new Set([...files.keys()].filter((f) => f.startsWith('releases/')).map(environmentOfPath))];
   const scope = selectEnvironments(environments, options.environments);
-  const lock = requireLock(project);
   const helm = findHelm();
   const { kubernetesVersion } = project.settings.settings;
-  const result = await renderReleases(files, { root: project.root, lock, helm, kubernetesVersion, environments: scope, release: options.release, threads: options.threads, cache: options.cache, placeholders: placeholdersOf(project) });
+  const result = await renderReleases(files, { root: project.root, lock, helm, kubernetesVersion, environments: scope, release: options.release, threads: options.threads, cache: options.cache, placeholders: placeholdersOf(valid) });
   if (options.release !== undefined && result.releases === 0) {
     throw new InputError([{ file: '--release', field: JSON.stringify(options.release), message: 'is not a HelmRelease of the output folder', fix: 'Use the name of a HelmRelease (helmflux list shows them).' }]);
   }
@@ -93,7 +96,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult 
 }
 
 /** `validate --rendered`: every release rendered, and every rendered object checked for `kubernetesVersion`. */
-export async function validateRendered(options: RenderOptions = {}): Promise<{ render: Awaited<ReturnType<typeof render>>; check: RenderedCheck }> {
+export async function validateRendered(options: RenderOptions = {}): Promise<{ render: Rendered; check: RenderedCheck }> {
   const rendered = await render(options);
   return { render: rendered, check: checkRendered(rendered.objects, rendered.kubernetesVersion) };
 }
@@ -113,19 +116,16 @@ export function renderedInputProblems(check: RenderedCheck, failures: readonly R
  */
 export async function chartChecks(options: RenderOptions = {}): Promise<{ drift: string[]; problems: Problem[]; warnings: string[] } | undefined> {
   const project = openProject(options);
-  let lock: Lock | undefined;
-  try {
-    lock = readLock(project.root);
-  } catch (err) {
-    throw asInput(err);
-  }
+  const lock = readProjectLock(project.root);
   if (lock === undefined) return undefined;
-  const used = loadValidEnvironments(project).flatMap((env) => (env.definition.releases ?? []).map((r) => ({ source: vendorSourceOf(r.chart as never), file: env.file })));
+  const valid = loadValidEnvironments(project);
+  const used = valid.flatMap((env) => (env.definition.releases ?? []).map((r) => ({ source: vendorSourceOf(r.chart), file: env.file })));
   const drift = lockDrift(project.root, lock, used);
-  const { render: rendered, check } = await validateRendered(options);
+  const rendered = await renderProject(project, valid, lock, options);
+  const check = checkRendered(rendered.objects, rendered.kubernetesVersion);
   const warnings = [...rendered.problems.filter((p) => p.warning).map((p) => `${p.file}: ${p.release}: ${p.message}`), ...check.unchecked.map((u) => `unchecked (no schema: its CRD is not in the chart): ${u}`)];
-  // A chart not pulled is drift (the fix is chart pull), not a render problem.
-  const problems = renderedInputProblems(check, rendered.problems.filter((p) => !/is not pulled$/.test(p.message)));
+  // A chart not pulled is drift (the fix is chart pull, reported above), not a render problem.
+  const problems = renderedInputProblems(check, rendered.problems.filter((p) => !p.notPulled));
   return { drift, problems, warnings };
 }
 
@@ -137,10 +137,11 @@ export async function chartChecks(options: RenderOptions = {}): Promise<{ drift:
  */
 export async function renderedSection(options: ProjectOptions, files: { readonly before: ReadonlyMap<string, string>; readonly after: ReadonlyMap<string, string> }): Promise<RenderedSection> {
   const none = (unavailable: string): RenderedSection => ({ byRelease: new Map(), rendered: new Set(), problems: [], failures: [], unavailable });
-  const project = openProject(options);
+  // Most projects pull no charts: say so without opening the project again (diff has already loaded it).
+  const root = findProjectRoot(options.cwd ?? process.cwd(), options.environmentsDir);
   let lock: Lock | undefined;
   try {
-    lock = readLock(project.root);
+    lock = readLock(root);
   } catch (err) {
     return none(`${LOCK_FILE}: ${(err as Error).message}`);
   }
@@ -151,8 +152,9 @@ export async function renderedSection(options: ProjectOptions, files: { readonly
   } catch {
     return none('helm is not installed: install Helm 3 or 4 (or set HELMFLUX_HELM) to see what each change does to the rendered objects');
   }
+  const project = openProject(options);
   const { kubernetesVersion } = project.settings.settings;
-  const context = { root: project.root, lock, helm, kubernetesVersion, placeholders: placeholdersOf(project) };
+  const context = { root: project.root, lock, helm, kubernetesVersion, placeholders: placeholdersOf(loadValidEnvironments(project)) };
   const [before, after] = [await renderReleases(files.before, context), await renderReleases(files.after, context)];
   const rendered = new Set([...after.rendered].filter((r) => before.rendered.has(r)));
   const check = checkRendered(after.objects, kubernetesVersion);

@@ -17,7 +17,7 @@ import { parseObjects } from '../output/read';
 import { compareCodePoints } from '../order';
 import { InputError } from '../problems';
 import type { HelmValues } from '../definition/types';
-import { LOCK_FILE, lockedEntry, readLock } from '../render/vendor';
+import { lockedEntry, readProjectLock } from '../render/vendor';
 
 export interface StatusOptions extends ProjectOptions {
   /** Only these environments. @default - every environment in the output folder */
@@ -69,12 +69,7 @@ export function status(options: StatusOptions = {}): { rows: StatusRow[]; outDir
   const scope = selectEnvironments(environments, options.environments);
   const { rows, unreadable } = statusRows(files, outDisplay, scope);
   if (unreadable.length > 0) throw new InputError(unreadable.map((u) => ({ file: `${outDisplay}/${u.file}`, field: `line ${u.line}`, message: u.reason, fix: 'Resolve it (or run synth), then ask again.' })));
-  let lock: ReturnType<typeof readLock>;
-  try {
-    lock = readLock(project.root);
-  } catch (err) {
-    throw new InputError([{ file: LOCK_FILE, field: '(file)', message: (err as Error).message, fix: 'Run helmflux chart pull to write it again.' }]);
-  }
+  const lock = readProjectLock(project.root);
   if (lock === undefined) return { rows, outDir: outDisplay };
   const locked = (chart: StatusChart | null): string | null => {
     const entry = chart === null ? undefined : lockedEntry(lock, chart);

@@ -20,14 +20,15 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { isGitChart } from '../definition/types';
+import { isGitChart, type ChartSource } from '../definition/types';
 import { CHART_LIMITS, ChartSourceError, MIB, untarGz, type ArchiveFile } from '../charts/tar';
-import { describeSource, folderDigest, lockedEntry, lockText, readLock, sourceIdentity, vendorFolder, type Lock, type LockEntry, type VendorSource } from './vendor';
+import { chartPath, describeSource, folderDigest, lockedEntry, lockText, readLock, sourceIdentity, vendorFolder, type Lock, type LockEntry, type VendorSource } from './vendor';
+import { InputError } from '../problems';
 
 export interface PullOptions {
   readonly root: string;
-  /** The sources the environments use, each with the environment files using it. */
-  readonly sources: readonly { readonly source: VendorSource; readonly files: readonly string[] }[];
+  /** The sources the environments use, each with the environment file and field that use it (for errors). */
+  readonly sources: readonly { readonly source: VendorSource; readonly file: string; readonly field: string }[];
   /** Fetch sources already locked again (moves the lock). */
   readonly update?: boolean;
   /** Only some environments were asked for: keep the lock's other entries. */
@@ -42,8 +43,8 @@ export interface PullReport {
 }
 
 /** A source as the definition gives it. */
-export function vendorSourceOf(chart: { git?: string; path?: string; ref?: string; repository?: string; name?: string; version?: string }): VendorSource {
-  return isGitChart(chart as never) ? { git: chart.git!, path: chart.path!, ref: chart.ref! } : { repository: chart.repository!, name: chart.name!, version: chart.version! };
+export function vendorSourceOf(chart: ChartSource): VendorSource {
+  return isGitChart(chart) ? { git: chart.git, path: chart.path, ref: chart.ref } : { repository: chart.repository, name: chart.name, version: chart.version };
 }
 
 export async function pullCharts(options: PullOptions): Promise<PullReport> {
@@ -60,6 +61,21 @@ export async function pullCharts(options: PullOptions): Promise<PullReport> {
     if (locked !== undefined && !options.update && fs.existsSync(path.join(root, locked.folder)) && folderDigest(path.join(root, locked.folder), locked.folder) === locked.digest) kept.push(locked);
     else toFetch.push(source);
   }
+  // A source that cannot be fetched is a problem of each release using it.
+  const failure = (err: unknown, sources: readonly VendorSource[]): unknown => {
+    if (!(err instanceof ChartSourceError)) return err;
+    const ids = new Set(sources.map(sourceIdentity));
+    return new InputError(
+      options.sources
+        .filter((u) => ids.has(sourceIdentity(u.source)))
+        .map((u) => ({
+          file: u.file,
+          field: u.field,
+          message: `${describeSource(u.source)}: ${err.file === describeSource(u.source) ? '' : `${err.file}: `}${err.message}`,
+          fix: 'Check the chart source (URL, path, ref or version) and that your git or network reaches it, then run helmflux chart pull again.',
+        })),
+    );
+  };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'helmflux-pull-'));
   try {
     // Git: one fetch per repository URL, for all its refs.
@@ -70,30 +86,44 @@ export async function pullCharts(options: PullOptions): Promise<PullReport> {
       const refs = [...new Set(sources.map((s) => s.ref))];
       progress(`fetching ${url} (${refs.join(', ')})`);
       const repo = path.join(scratch, `git-${n++}`);
-      const commits = fetchRefs(url, refs, repo, root);
+      let commits: Map<string, string>;
+      try {
+        commits = fetchRefs(url, refs, repo, root);
+      } catch (err) {
+        throw failure(err, sources);
+      }
       for (const source of sources) {
-        const commit = commits.get(source.ref)!;
-        const archive = gitRun(['--git-dir', repo, 'archive', '--format=tar.gz', commit, '--', source.path.replace(/^\.\/+|\/+$/g, '') || '.'], root, `the chart folder ${source.path} at ${source.ref}`);
-        const prefix = (source.path.replace(/^\.\/+|\/+$/g, '') || '.') === '.' ? '' : `${source.path.replace(/^\.\/+|\/+$/g, '')}/`;
-        const files = untarGz(archive.stdout, describeSource(source))
-          .filter((f) => f.path.startsWith(prefix))
-          .map((f) => ({ ...f, path: f.path.slice(prefix.length) }));
-        const entry = await place(root, source, files, { commit });
-        progress(`vendored ${describeSource(source)} (${commit.slice(0, 12)}) into ${entry.folder}`);
-        fetched.push(entry);
+        try {
+          const commit = commits.get(source.ref)!;
+          const folder = chartPath(source.path);
+          const archive = gitRun(['--git-dir', repo, 'archive', '--format=tar.gz', commit, '--', folder], root, `the chart folder ${source.path} at ${source.ref}`);
+          const prefix = folder === '.' ? '' : `${folder}/`;
+          const files = untarGz(archive.stdout, describeSource(source))
+            .filter((f) => f.path.startsWith(prefix))
+            .map((f) => ({ ...f, path: f.path.slice(prefix.length) }));
+          const entry = await place(root, source, files, { commit });
+          progress(`vendored ${describeSource(source)} (${commit.slice(0, 12)}) into ${entry.folder}`);
+          fetched.push(entry);
+        } catch (err) {
+          throw failure(err, [source]);
+        }
       }
     }
     for (const source of toFetch) {
       if ('git' in source) continue;
       progress(`fetching ${source.repository} ${source.name} ${source.version}`);
-      const { bytes, digest } = await fetchHelmChart(source);
-      const top = `${source.name}/`;
-      const files = untarGz(bytes, describeSource(source))
-        .filter((f) => f.path.startsWith(top))
-        .map((f) => ({ ...f, path: f.path.slice(top.length) }));
-      const entry = await place(root, source, files, { archiveDigest: digest });
-      progress(`vendored ${describeSource(source)} (${digest.slice(0, 19)}) into ${entry.folder}`);
-      fetched.push(entry);
+      try {
+        const { bytes, digest } = await fetchHelmChart(source);
+        const top = `${source.name}/`;
+        const files = untarGz(bytes, describeSource(source))
+          .filter((f) => f.path.startsWith(top))
+          .map((f) => ({ ...f, path: f.path.slice(top.length) }));
+        const entry = await place(root, source, files, { archiveDigest: digest });
+        progress(`vendored ${describeSource(source)} (${digest.slice(0, 19)}) into ${entry.folder}`);
+        fetched.push(entry);
+      } catch (err) {
+        throw failure(err, [source]);
+      }
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -51,6 +51,8 @@ export interface RenderProblem {
   readonly message: string;
   readonly fix: string;
   readonly warning: boolean;
+  /** Its chart is not in the lock (drift for `check`: the fix is chart pull). */
+  readonly notPulled?: boolean;
 }
 
 export interface RenderResult {
@@ -195,7 +197,7 @@ export async function renderReleases(files: ReadonlyMap<string, string>, context
     const results = await inParallel(jobs, context.threads ?? Math.min(availableParallelism(), 4), async (job) => {
       const entry = lockedEntry(context.lock, job.source);
       const problem = (message: string, fix: string, warning = false): RenderProblem => ({ environment: job.environment, release: job.release, file: job.file, message, fix, warning });
-      if (entry === undefined) return { problems: [problem(`its chart (${describeSource(job.source)}) is not pulled`, 'Run helmflux chart pull to vendor it into vendor/charts/.')], objects: [] };
+      if (entry === undefined) return { problems: [{ ...problem(`its chart (${describeSource(job.source)}) is not pulled`, 'Run helmflux chart pull to vendor it into vendor/charts/.'), notPulled: true }], objects: [] };
       const placeholders = context.placeholders?.get(`${job.environment}|${job.release}`);
       let digest: string;
       try {

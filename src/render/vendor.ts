@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { repositoryIdentity } from '../charts/location';
 import { CHART_LIMITS, ChartSourceError, MIB } from '../charts/tar';
 import { compareCodePoints } from '../order';
+import { InputError } from '../problems';
 
 export const VENDOR_DIR = 'vendor/charts';
 export const LOCK_FILE = 'vendor/charts.lock.json';
@@ -41,9 +42,14 @@ export interface Lock {
   readonly charts: readonly LockEntry[];
 }
 
+/** A chart's folder in its git repository as git names it: no leading `./`, no trailing `/`, `.` for the root. */
+export function chartPath(given: string): string {
+  return given.replace(/^\.\/+|\/+$/g, '') || '.';
+}
+
 /** The identity of a source: equal for two spellings of one source, different for two sources. */
 export function sourceIdentity(source: VendorSource): string {
-  if ('git' in source) return JSON.stringify(['git', repositoryIdentity(source.git), source.path.replace(/^\.\/+|\/+$/g, '') || '.', source.ref]);
+  if ('git' in source) return JSON.stringify(['git', repositoryIdentity(source.git), chartPath(source.path), source.ref]);
   return JSON.stringify(['helm', source.repository.replace(/\/+$/, ''), source.name, source.version]);
 }
 
@@ -90,6 +96,16 @@ export function readLock(root: string): Lock | undefined {
     if (c.folder !== vendorFolder(c.source)) throw new ChartSourceError(LOCK_FILE, `names the folder ${c.folder} for ${describeSource(c.source)}, which is not its folder: run helmflux chart pull to write it again`);
   }
   return { charts: charts as LockEntry[] };
+}
+
+/** The lock of a project, or undefined; an unreadable lock is an InputError (exit 2) with the fix. */
+export function readProjectLock(root: string): Lock | undefined {
+  try {
+    return readLock(root);
+  } catch (err) {
+    if (!(err instanceof ChartSourceError)) throw err;
+    throw new InputError([{ file: LOCK_FILE, field: '(file)', message: err.message.replace(/: run helmflux chart pull.*$/, ''), fix: 'Run helmflux chart pull to write it again.' }]);
+  }
 }
 
 /** The lock's text: entries by folder, one JSON document with a trailing newline. */

@@ -38,7 +38,10 @@ export const renderCommand: CommandModule<GlobalArgs, RenderArgs> = {
       if (args['write-to'] !== undefined) {
         const dir = path.resolve(args['write-to']);
         const groups = new Map<string, typeof result.objects>();
-        for (const o of result.objects) groups.set(`${o.environment}/${o.release.split('/')[1]}`, [...(groups.get(`${o.environment}/${o.release.split('/')[1]}`) ?? []), o]);
+        for (const o of result.objects) {
+          const name = `${o.environment}/${o.release.split('/')[1]}`;
+          groups.set(name, [...(groups.get(name) ?? []), o]);
+        }
         for (const [name, objects] of groups) {
           const file = path.join(dir, `${name}.${args.format}`);
           fs.mkdirSync(path.dirname(file), { recursive: true });
