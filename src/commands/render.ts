@@ -13,7 +13,7 @@ import { findHelm, type Helm } from '../render/helm';
 import { reviewRendered, type RenderedSection } from '../render/review';
 import { pullCharts, vendorSourceOf, type PullReport } from '../render/pull';
 import { renderJobs, renderReleases, type RenderProblem, type RenderResult } from '../render/render';
-import { describeSource, LOCK_FILE, lockDrift, lockedEntry, readLock, readProjectLock, type Lock, type VendorSource } from '../render/vendor';
+import { describeSource, LOCK_FILE, NO_CHARTS_PULLED, lockDrift, lockedEntry, readLock, readProjectLock, type Lock, type VendorSource } from '../render/vendor';
 import { readFolder } from './diff';
 
 export interface ChartPullOptions extends ProjectOptions {
@@ -145,7 +145,7 @@ export async function renderedSection(options: ProjectOptions, files: { readonly
   } catch (err) {
     return none(`${LOCK_FILE}: ${(err as Error).message}`);
   }
-  if (lock === undefined) return none('no charts are pulled: run helmflux chart pull (and commit vendor/) to see what each change does to the objects the charts render');
+  if (lock === undefined) return none(NO_CHARTS_PULLED);
   let helm: Helm;
   try {
     helm = findHelm();

@@ -66,6 +66,14 @@ export function describeSource(source: VendorSource): string {
   return 'git' in source ? `${source.git}//${source.path}@${source.ref}` : `${source.repository} ${source.name} ${source.version}`;
 }
 
+/** Whether a project has pulled charts (a lock file), without reading it. */
+export function hasLock(root: string): boolean {
+  return fs.existsSync(path.join(root, LOCK_FILE));
+}
+
+/** What `diff` says of rendered changes in a project without pulled charts. */
+export const NO_CHARTS_PULLED = 'no charts are pulled: run helmflux chart pull (and commit vendor/) to see what each change does to the objects the charts render';
+
 /** The lock of a project, or undefined when it has none. Throws a ChartSourceError when it cannot be read. */
 export function readLock(root: string): Lock | undefined {
   const file = path.join(root, LOCK_FILE);

@@ -74,11 +74,9 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
     }
     for (const warning of report.warnings) process.stderr.write(`helmflux: warning: ${warning}\n`);
     // Where charts are pulled (vendor/charts.lock.json): the lock, then what the charts render, checked for the cluster.
-    const fs = require('node:fs') as typeof import('node:fs');
-    const path = require('node:path') as typeof import('node:path');
     const { findProjectRoot } = require('../../load/project') as typeof import('../../load/project');
-    const { LOCK_FILE } = require('../../render/vendor') as typeof import('../../render/vendor');
-    if (!fs.existsSync(path.join(findProjectRoot(process.cwd(), args.environments), LOCK_FILE))) {
+    const { hasLock } = require('../../render/vendor') as typeof import('../../render/vendor');
+    if (!hasLock(findProjectRoot(process.cwd(), args.environments))) {
       if (!report.upToDate) throw new ExitWith(EXIT.drift);
       return;
     }

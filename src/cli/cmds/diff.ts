@@ -66,6 +66,13 @@ export const diffCommand: CommandModule<GlobalArgs, DiffArgs> = {
       const differs = review.changes.length + review.addedFiles.length + review.removedFiles.length + review.reformatted.length + review.unreadable.length > 0;
       if (differs) throw new ExitWith(EXIT.drift);
     };
+    // Most projects pull no charts: then the chart stage is not even loaded (diff's nothing-changed time is a bench target).
+    const { NO_CHARTS_PULLED, hasLock } = require('../../render/vendor') as typeof import('../../render/vendor');
+    const { findProjectRoot } = require('../../load/project') as typeof import('../../load/project');
+    if (!hasLock(findProjectRoot(process.cwd(), args.environments))) {
+      print({ byRelease: new Map(), rendered: new Set(), problems: [], failures: [], unavailable: NO_CHARTS_PULLED });
+      return;
+    }
     runAsync(async () => {
       const { renderedSection } = require('../../commands/render') as typeof import('../../commands/render');
       print(await renderedSection({ environmentsDir: args.environments, flux: args.flux }, report.files));
