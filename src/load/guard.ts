@@ -14,12 +14,15 @@
  *   `Object`, `Array`, `Function`, `String`, `RegExp`, `Number`, `Map` or
  *   `Set` prototypes, of `Object`, `Array`, `String`, `Number`, `JSON`,
  *   `Math`, `Reflect` or `Error` (`Error.prepareStackTrace`), added an exit
- *   listener, or added or removed an (enumerable) global, would
+ *   listener, added or removed an (enumerable) global, or made one of
+ *   those objects non-extensible, would
  *   change what every later file renders (and so the result would depend on
  *   the cache and the number of threads): that is a problem naming the file
  *   and the property.
  *
- * The comparison costs about 20 microseconds a file (BENCHMARKS.md).
+ * The comparison is compiled for the built-ins as they are (`compileMatcher`)
+ * and costs about 15 microseconds a file alone, 30 among the rest of loading
+ * (BENCHMARKS.md, (k)); half of it is listing each object's own keys.
  */
 import * as vm from 'node:vm';
 
@@ -63,12 +66,15 @@ const WATCHED: readonly (readonly [string, object])[] = [
 ];
 
 /** Every own property of the watched built-ins, flattened: [name, key, value, get, set, flags] ... */
-type Snapshot = { readonly props: unknown[]; readonly globals: readonly PropertyKey[] };
+type Snapshot = { readonly props: unknown[]; readonly globals: readonly PropertyKey[]; readonly counts: readonly number[] };
 
 function snapshot(): Snapshot {
   const props: unknown[] = [];
+  const counts: number[] = [];
   for (const [name, target] of WATCHED) {
-    for (const key of ownKeys(target)) {
+    const own = ownKeys(target);
+    counts.push(own.length);
+    for (const key of own) {
       const d = getOwnPropertyDescriptor(target, key)!;
       props.push(name, key, d.value, d.get, d.set, (d.writable ? 1 : 0) | (d.enumerable ? 2 : 0) | (d.configurable ? 4 : 0));
     }
@@ -77,37 +83,69 @@ function snapshot(): Snapshot {
   // Exit listeners: one added by a file would run when helmflux ends, after its result.
   props.push('process', '(exit listeners)', listenerCount('exit') + listenerCount('beforeExit'), undefined, undefined, 0);
   // Enumerable globals only (what `globalThis.x = ...` or a sloppy `x = ...` makes): listing all of them costs three times as much.
-  return { props, globals: keys(globalThis) };
+  return { props, globals: keys(globalThis), counts };
 }
 
+/** True when every watched built-in is as a snapshot says. */
+type Matcher = () => boolean;
+
+// Taken when helmflux loads, like the functions above: a file that replaces Function cannot change the checks compiled later.
+const makeFunction = Function;
+
 /**
- * Whether the built-ins are as the snapshot says: the common case, checked
- * without building a new snapshot. A data property's value is read directly
- * (no descriptor object for each); an accessor's getter and setter through
- * its descriptor (reading some, such as `Function.prototype.caller`, throws).
+ * Compiles the check that the built-ins are as `before` says: the common
+ * case, run after every file, so it must cost little. Each watched property
+ * is read by its own statement, with its key written in the code, so every
+ * read is a fast, single-shape property load (one generic loop over all 290
+ * properties cost 60 microseconds a file, a quarter of loading it). It checks
+ * each object's own keys (names and order), prototype and extensibility, each
+ * data property's value (one that can never change, non-writable and
+ * non-configurable, is skipped), each accessor's getter and setter (through
+ * its descriptor: reading some, such as `Function.prototype.caller`, throws),
+ * the exit listeners and the enumerable globals. A property a file turned
+ * into an accessor would run the file's getter here: anything thrown counts
+ * as a change, and `snapshot` (descriptors only) says what it was.
  */
-function matches(before: Snapshot): boolean {
+function compileMatcher(before: Snapshot): Matcher {
   const props = before.props;
+  const constants: unknown[] = [];
+  const constant = (value: unknown): string => `c[${constants.push(value) - 1}]`;
+  const lines: string[] = [];
   let i = 0;
-  for (const [, target] of WATCHED) {
-    for (const key of ownKeys(target)) {
-      if (props[i + 1] !== key) return false;
-      if (props[i + 3] === undefined && props[i + 4] === undefined) {
-        if (!is((target as Record<PropertyKey, unknown>)[key], props[i + 2])) return false;
-      } else {
-        const d = getOwnPropertyDescriptor(target, key)!;
-        if (d.get !== props[i + 3] || d.set !== props[i + 4]) return false;
+  WATCHED.forEach(([, target], t) => {
+    const keysOf: PropertyKey[] = [];
+    const checks: string[] = [];
+    for (let n = 0; n < before.counts[t]; n++, i += 6) {
+      const key = props[i + 1] as PropertyKey;
+      keysOf.push(key);
+      const read = typeof key === 'string' ? `t[${JSON.stringify(key)}]` : `t[${constant(key)}]`;
+      const keyText = typeof key === 'string' ? JSON.stringify(key) : constant(key);
+      const flags = props[i + 5] as number;
+      if (props[i + 3] !== undefined || props[i + 4] !== undefined) {
+        checks.push(`d = gd(t, ${keyText}); if (d === undefined || d.get !== ${constant(props[i + 3])} || d.set !== ${constant(props[i + 4])}) return false;`);
+      } else if ((flags & 5) !== 0) {
+        // Writable or configurable: a file could replace it. (NaN is not itself: compared with Object.is.)
+        const value = props[i + 2];
+        checks.push(value !== value ? `if (!is(${read}, NaN)) return false;` : `if (${read} !== ${constant(value)}) return false;`);
       }
-      i += 6;
     }
-    if (props[i + 2] !== getPrototypeOf(target)) return false;
+    const ownKeyList = constant(keysOf);
+    lines.push(
+      `t = ${constant(target)}; k = ok(t); e = ${ownKeyList};`,
+      `if (k.length !== e.length) return false; for (let j = 0; j < e.length; j++) if (k[j] !== e[j]) return false;`,
+      `if (gp(t) !== ${constant(props[i + 2])} || ie(t) !== ${(props[i + 5] as number) === 8}) return false;`,
+      ...checks,
+    );
     i += 6;
-  }
-  if (props[i + 2] !== listenerCount('exit') + listenerCount('beforeExit')) return false;
-  i += 6;
-  if (i !== props.length) return false;
-  const globals = keys(globalThis);
-  return globals.length === before.globals.length && globals.every((k, j) => k === before.globals[j]);
+  });
+  lines.push(`if (lc('exit') + lc('beforeExit') !== ${constant(props[i + 2])}) return false;`);
+  lines.push(`k = gk(g); e = ${constant(before.globals)}; if (k.length !== e.length) return false; for (let j = 0; j < e.length; j++) if (k[j] !== e[j]) return false;`);
+  lines.push('return true;');
+  const check = makeFunction(
+    'c', 'ok', 'gd', 'gp', 'ie', 'is', 'lc', 'gk', 'g',
+    `'use strict'; return function matches() { let t, k, e, d; try { ${lines.join('\n')} } catch { return false; } };`,
+  ) as (...args: unknown[]) => Matcher;
+  return check(constants, ownKeys, getOwnPropertyDescriptor, getPrototypeOf, isExtensible, is, listenerCount, keys, globalThis);
 }
 
 /** What differs between two snapshots, in words (empty when nothing does). */
@@ -126,7 +164,10 @@ function differences(before: Snapshot, after: Snapshot): string[] {
       if (old === undefined) found.push(`added ${key}`);
       else if (key === 'process.(exit listeners)') {
         if (!is(old[0], value[0])) found.push('added a process exit listener, which would run after helmflux has its result');
-      } else if (old.some((v, i) => !is(v, value[i]))) found.push(key.endsWith('.(prototype)') ? `changed ${key.slice(0, -12)} (its prototype or extensibility)` : `replaced ${key}`);
+      } else if (key.endsWith('.(prototype)')) {
+        if (old.some((v, i) => !is(v, value[i]))) found.push(`changed ${key.slice(0, -12)} (its prototype or extensibility)`);
+      } else if (old.slice(0, 3).some((v, i) => !is(v, value[i]))) found.push(`replaced ${key}`);
+      else if (!is(old[3], value[3])) found.push(`changed whether ${key} can be written, listed or redefined`);
     }
     for (const key of a.keys()) if (!b.has(key)) found.push(`removed ${key}`);
   }
@@ -154,6 +195,7 @@ export type Guarded<T> =
 /** Guards the loading of environment code; one per command run (per thread). */
 export class LoadGuard {
   private baseline = snapshot();
+  private matches = compileMatcher(this.baseline);
 
   /**
    * Runs `each` on every item, in order, with the forbidden calls in place
@@ -226,10 +268,11 @@ export class LoadGuard {
    * reported once, against the file that made it.
    */
   private changes(): string[] {
-    if (matches(this.baseline)) return [];
+    if (this.matches()) return [];
     const now = snapshot();
     const found = differences(this.baseline, now);
     this.baseline = now;
+    this.matches = compileMatcher(now);
     return found;
   }
 }
