@@ -3,14 +3,14 @@
  * validated definitions -> rendered files. Commands add only what they do
  * with the result.
  *
- * Synthesis runs that path on slices of the environment files, one slice per
- * thread when there are many (`threads.ts`): each slice is loaded, validated
- * and rendered independently, and the results are merged in file order, so
- * the output never depends on the number of threads.
+ * Synthesis runs that path on chunks of the environment files, shared out
+ * between threads when there are many (`threads.ts`): each chunk is loaded,
+ * validated and rendered independently, and the results are merged in file
+ * order, so the output never depends on the number of threads.
  */
 import { checkBuildIsCurrent } from '../load/build-check';
-import { collectGarbageOver } from './memory';
 import type { CacheEntry, SynthCache } from './cache';
+import { limitHeapGrowth } from './memory';
 import type { RenderedFile } from '../output/layout';
 import { environmentName, listEnvironmentFiles, loadEnvironments, type SourceInfo } from '../load/loader';
 import { compareCodePoints } from '../order';
@@ -88,14 +88,14 @@ export interface EnvironmentSummary {
   readonly warnings?: readonly string[];
 }
 
-/** What one slice of environment files came to. Plain data: it crosses threads. */
-export interface SliceResult {
+/** What a chunk of environment files came to. Plain data: it crosses threads. */
+export interface ChunkResult {
   readonly environments: EnvironmentSummary[];
   readonly files: RenderedFile[];
   readonly problems: Problem[];
 }
 
-export interface SliceOptions {
+export interface ChunkOptions {
   readonly dir: string;
   readonly displayDir: string;
   readonly fileNames: readonly string[];
@@ -103,47 +103,41 @@ export interface SliceOptions {
 }
 
 /**
- * Environment files loaded, validated and rendered together: each chunk's
- * module instances and definitions can go before the next is loaded, so
- * memory stays flat however many files a slice has.
+ * Environment files are loaded, validated and rendered a chunk at a time:
+ * each chunk's module instances and definitions can go before the next is
+ * loaded, so memory stays flat however many files there are; and each step
+ * runs for the whole chunk before the next (`loader.ts` says why that is
+ * faster). Chunks are also the unit threads claim (`threads.ts`).
  */
-const CHUNK = 256;
+export const CHUNK = 256;
 
-/**
- * Each environment file's compiled code is allocated in V8's old space, which
- * only a full collection frees, and V8 lets old space grow to several times
- * what is live before it collects. Past this much heap, a thread collects
- * between chunks, so its memory stays near what it holds (`memory.ts`).
- */
-const HEAP_LIMIT_BYTES = 80 * 1024 * 1024;
+/** The environment files in chunks, in file order. */
+export function chunksOf(fileNames: readonly string[]): string[][] {
+  const chunks: string[][] = [];
+  for (let start = 0; start < fileNames.length; start += CHUNK) chunks.push(fileNames.slice(start, start + CHUNK));
+  return chunks;
+}
 
-/** Loads, validates and renders one slice of environment files, a chunk at a time. */
-export function runSlice(options: SliceOptions): SliceResult {
-  const fileNames = options.fileNames;
-  const result: SliceResult = { environments: [], files: [], problems: [] };
-  for (let start = 0; start < fileNames.length; start += CHUNK) {
-    const loaded = loadEnvironments({ ...options, fileNames: fileNames.slice(start, start + CHUNK) });
-    const checked = validateEnvironments(loaded.environments, options.settings);
-    const rendered = render(checked.valid, options.settings);
-    const byEnvironment = filesByEnvironment(rendered.files);
-    for (const e of checked.valid) {
-      const files = byEnvironment.get(e.name) ?? [];
-      const warnings = rendered.warnings.filter((w) => w.startsWith(`${e.file}: `));
-      result.environments.push({
-        name: e.name,
-        file: e.file,
-        namespace: e.definition.namespace.name,
-        helmReleases: helmReleaseClaims(e.definition),
-        objects: countObjects(files),
-        source: e.source?.cacheable ? e.source : undefined,
-        ...(warnings.length > 0 ? { warnings } : {}),
-      });
-    }
-    result.files.push(...rendered.files);
-    result.problems.push(...loaded.problems, ...checked.problems, ...rendered.problems);
-    collectGarbageOver(HEAP_LIMIT_BYTES);
-  }
-  return result;
+/** Loads, validates and renders one chunk of environment files. */
+export function runChunk(options: ChunkOptions): ChunkResult {
+  const loaded = loadEnvironments(options);
+  const checked = validateEnvironments(loaded.environments, options.settings);
+  const rendered = render(checked.valid, options.settings);
+  const byEnvironment = filesByEnvironment(rendered.files);
+  const environments = checked.valid.map((e): EnvironmentSummary => {
+    const files = byEnvironment.get(e.name) ?? [];
+    const warnings = rendered.warnings.filter((w) => w.startsWith(`${e.file}: `));
+    return {
+      name: e.name,
+      file: e.file,
+      namespace: e.definition.namespace.name,
+      helmReleases: helmReleaseClaims(e.definition),
+      objects: countObjects(files),
+      source: e.source?.cacheable ? e.source : undefined,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
+  });
+  return { environments, files: rendered.files, problems: [...loaded.problems, ...checked.problems, ...rendered.problems] };
 }
 
 function countObjects(files: readonly RenderedFile[]): number {
@@ -183,14 +177,13 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
   const reused = options.cache?.reusable(dir, fileNames) ?? new Map<string, CacheEntry>();
   const misses = fileNames.filter((f) => !reused.has(environmentName(f)));
   // Threads pay off only when there is a lot to render: each loads cdk8s first.
-  const slices = misses.length >= MIN_FILES_PER_THREAD * 2 ? Math.min(options.threads, Math.floor(misses.length / MIN_FILES_PER_THREAD)) : 1;
+  const threads = misses.length >= MIN_FILES_PER_THREAD * 2 ? Math.min(options.threads, Math.floor(misses.length / MIN_FILES_PER_THREAD)) : 1;
   if (misses.length >= PROGRESS_FROM) {
-    options.progress?.(`loading, checking and rendering ${misses.length} environment files on ${slices} ${slices === 1 ? 'thread' : 'threads'} (${reused.size} unchanged, from the cache)`);
+    options.progress?.(`loading, checking and rendering ${misses.length} environment files on ${threads} ${threads === 1 ? 'thread' : 'threads'} (${reused.size} unchanged, from the cache)`);
   }
-  const results =
-    slices > 1
-      ? (require('./threads') as typeof import('./threads')).runSlices({ dir, displayDir: display, fileNames: misses, settings }, slices)
-      : [runSlice({ dir, displayDir: display, fileNames: misses, settings })];
+  const chunks = chunksOf(misses).map((fileNames) => ({ dir, displayDir: display, fileNames, settings }));
+  if (chunks.length > 1) limitHeapGrowth();
+  const results = threads > 1 ? (require('./threads') as typeof import('./threads')).runChunks(chunks, threads) : chunks.map((chunk) => runChunk(chunk));
   results.push({
     environments: [...reused].map(([name, entry]) => ({
       name,

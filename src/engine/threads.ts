@@ -1,39 +1,54 @@
 /**
- * Runs slices of environment files on worker threads, synchronously: the
- * calling thread runs the first slice itself, then blocks until every worker
- * has posted its result. Results come back in slice order, whatever order
- * the threads finish in.
+ * Runs chunks of environment files on several threads, synchronously: the
+ * calling thread and its workers each claim the next chunk not yet taken
+ * (one shared counter) until none is left, so a thread that started later or
+ * ran slower simply runs fewer, and all finish together. The calling thread
+ * then blocks until every worker has posted what it ran. Results come back
+ * in chunk order, whatever thread ran each.
  *
  * This file is also the workers' entry point.
  */
 import * as path from 'node:path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
-import { runSlice, type SliceOptions, type SliceResult } from './pipeline';
+import { runChunk, type ChunkOptions, type ChunkResult } from './pipeline';
 
 interface WorkerInput {
-  readonly slice: SliceOptions;
+  readonly chunks: readonly ChunkOptions[];
+  /** [0]: the next chunk to claim, shared by every thread of the run. */
+  readonly next: Int32Array;
   readonly port: MessagePort;
   /** Set to 1 once the result (or error) is posted. */
   readonly done: Int32Array;
 }
 
-type WorkerOutput = { readonly result: SliceResult } | { readonly error: string };
+/** What one thread ran: [chunk index, its result] pairs. */
+type Claimed = [number, ChunkResult][];
+
+type WorkerOutput = { readonly claimed: Claimed } | { readonly error: string };
 
 /** The longest a worker may take before helmflux gives up on it. */
 const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
 
-/** Runs `options.fileNames` in `count` contiguous slices, one per thread. */
-export function runSlices(options: SliceOptions, count: number): SliceResult[] {
-  const size = Math.ceil(options.fileNames.length / count);
-  const slices = Array.from({ length: count }, (_, i) => ({ ...options, fileNames: options.fileNames.slice(i * size, (i + 1) * size) }));
-  const workers = slices.slice(1).map((slice) => {
+/** Runs chunks until the shared counter says none is left. */
+function claimAndRun(chunks: readonly ChunkOptions[], next: Int32Array): Claimed {
+  const claimed: Claimed = [];
+  for (let i = Atomics.add(next, 0, 1); i < chunks.length; i = Atomics.add(next, 0, 1)) claimed.push([i, runChunk(chunks[i])]);
+  return claimed;
+}
+
+/** Runs `chunks` on this thread and `count - 1` workers; returns their results in chunk order. */
+export function runChunks(chunks: readonly ChunkOptions[], count: number): ChunkResult[] {
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Array.from({ length: count - 1 }, () => {
     const { port1, port2 } = new MessageChannel();
     const done = new Int32Array(new SharedArrayBuffer(4));
-    const input: WorkerInput = { slice, port: port2, done };
+    const input: WorkerInput = { chunks, next, port: port2, done };
     const worker = new Worker(path.join(__dirname, 'threads.js'), { workerData: input, transferList: [port2], stdout: false, stderr: false });
     return { worker, port: port1, done };
   });
-  const results = [runSlice(slices[0])];
+  const results: ChunkResult[] = new Array(chunks.length);
+  const place = (claimed: Claimed) => claimed.forEach(([i, result]) => (results[i] = result));
+  place(claimAndRun(chunks, next));
   for (const { worker, port, done } of workers) {
     if (Atomics.wait(done, 0, 0, WORKER_TIMEOUT_MS) === 'timed-out') throw new Error('a helmflux worker thread did not finish in 10 minutes');
     const output = receiveMessageOnPort(port)?.message as WorkerOutput | undefined;
@@ -41,16 +56,16 @@ export function runSlices(options: SliceOptions, count: number): SliceResult[] {
     void worker.terminate();
     if (output === undefined) throw new Error('a helmflux worker thread ended without a result');
     if ('error' in output) throw new Error(`in a helmflux worker thread: ${output.error}`);
-    results.push(output.result);
+    place(output.claimed);
   }
   return results;
 }
 
-if (!isMainThread && (workerData as WorkerInput | undefined)?.slice) {
-  const { slice, port, done } = workerData as WorkerInput;
+if (!isMainThread && (workerData as WorkerInput | undefined)?.chunks) {
+  const { chunks, next, port, done } = workerData as WorkerInput;
   let output: WorkerOutput;
   try {
-    output = { result: runSlice(slice) };
+    output = { claimed: claimAndRun(chunks, next) };
   } catch (err) {
     output = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
