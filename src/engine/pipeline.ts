@@ -124,9 +124,10 @@ export function runChunk(options: ChunkOptions): ChunkResult {
   const checked = validateEnvironments(loaded.environments, options.settings);
   const rendered = render(checked.valid, options.settings);
   const byEnvironment = filesByEnvironment(rendered.files);
+  const warningsOf = (file: string) => rendered.warnings.filter((w) => w.startsWith(`${file}: `));
   const environments = checked.valid.map((e): EnvironmentSummary => {
     const files = byEnvironment.get(e.name) ?? [];
-    const warnings = rendered.warnings.filter((w) => w.startsWith(`${e.file}: `));
+    const warnings = rendered.warnings.length === 0 ? [] : warningsOf(e.file);
     return {
       name: e.name,
       file: e.file,

@@ -120,11 +120,13 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
   loadTranspiler(); // before the guard's baseline: loading sucrase is not any file's doing
   const display = displayFrom(options.dir, options.displayDir);
   const reads = new SharedReads();
+  // One frozen module for the pass: what `import ... from 'helmflux'` gives is the same for every file.
+  const helmflux = helmfluxModule(options.settings);
   const runs = fileNames.map((fileName) => ({
     fileName,
     file: `${options.displayDir}/${fileName}`,
     filename: path.join(options.dir, fileName),
-    run: new ModuleRun(helmfluxModule(options.settings), display, options.sources, reads),
+    run: new ModuleRun(helmflux, display, options.sources, reads),
   }));
   reads.prepare(runs.map((r) => r.filename), options.sources);
   // Reading the definition runs under the guard too: a getter is environment code.
