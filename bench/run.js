@@ -297,21 +297,29 @@ function writtenCount(stdout) {
   return Number(match[1]);
 }
 
+/** How many times each scale point runs the plain app and `validate`, alternating: this machine's timings move by 15 % from one run to the next. */
+const PAIRS = 3;
+
 /** One scale point: validate and synth of `envs` copies of dev.ts against the plain cdk8s app, in one run. */
 function scalePoint(envs) {
   const dev = fs.readFileSync(path.join(REPO, 'environments', 'dev.ts'), 'utf8');
   const project = helmfluxProject(`helmflux-bench-${envs}-`, Object.fromEntries(Array.from({ length: envs }, (_, i) => chartModuleEnvironment(dev, i))));
   const plain = plainApp(project, envs);
   const mib = (m) => (m.peakRssMb === null ? 'n/a' : `${m.peakRssMb.toFixed(0)} MiB`);
-  say(`bench: (b) ${envs} environments: plain cdk8s app`);
-  const plainRun = measure('node', [plain], project);
-  say(`bench: (b) ${envs} environments: plain cdk8s app ${plainRun.wallMs.toFixed(0)} ms, ${mib(plainRun)}; helmflux validate`);
-  const validate = measure('node', [BIN, 'validate'], project);
-  say(`bench: (b) ${envs} environments: helmflux validate ${validate.wallMs.toFixed(0)} ms, ${mib(validate)}; plain cdk8s app again`);
-  // The plain app a second time, after helmflux: the pair's drift shows, and the ratio uses both.
-  const plainAgain = measure('node', [plain], project);
-  const plainMs = (plainRun.wallMs + plainAgain.wallMs) / 2;
-  say(`bench: (b) ${envs} environments: plain cdk8s app ${plainAgain.wallMs.toFixed(0)} ms; helmflux synth`);
+  // Alternating, so drift hits both alike; the ratio is of the medians, the memory the largest seen.
+  const plainRuns = [];
+  const validateRuns = [];
+  for (let pair = 1; pair <= PAIRS; pair++) {
+    say(`bench: (b) ${envs} environments, pair ${pair}/${PAIRS}: plain cdk8s app`);
+    plainRuns.push(measure('node', [plain], project));
+    say(`bench: (b) ${envs} environments, pair ${pair}/${PAIRS}: plain cdk8s app ${plainRuns[pair - 1].wallMs.toFixed(0)} ms, ${mib(plainRuns[pair - 1])}; helmflux validate`);
+    validateRuns.push(measure('node', [BIN, 'validate'], project));
+    say(`bench: (b) ${envs} environments, pair ${pair}/${PAIRS}: helmflux validate ${validateRuns[pair - 1].wallMs.toFixed(0)} ms, ${mib(validateRuns[pair - 1])}`);
+  }
+  const plainMs = median(plainRuns.map((m) => m.wallMs));
+  const validateMs = median(validateRuns.map((m) => m.wallMs));
+  const largest = (runs) => (runs[0].peakRssMb === null ? null : Math.round(Math.max(...runs.map((m) => m.peakRssMb))));
+  say(`bench: (b) ${envs} environments: medians plain ${plainMs.toFixed(0)} ms, validate ${validateMs.toFixed(0)} ms (${(validateMs / plainMs).toFixed(2)}x); helmflux synth`);
   const first = measure('node', [BIN, 'synth', '--quiet'], project);
   say(`bench: (b) ${envs} environments: first synth ${first.wallMs.toFixed(0)} ms, ${mib(first)}; synth again`);
   const again = measure('node', [BIN, 'synth', '--quiet'], project);
@@ -320,10 +328,10 @@ function scalePoint(envs) {
   return {
     envs,
     plainMs: Math.round(plainMs),
-    plainRssMib: plainRun.peakRssMb === null ? null : Math.round(plainRun.peakRssMb),
-    validateMs: Math.round(validate.wallMs),
-    validateRssMib: validate.peakRssMb === null ? null : Math.round(validate.peakRssMb),
-    ratio: validate.wallMs / plainMs,
+    plainRssMib: largest(plainRuns),
+    validateMs: Math.round(validateMs),
+    validateRssMib: largest(validateRuns),
+    ratio: validateMs / plainMs,
     synthMs: Math.round(first.wallMs),
     synthRssMib: first.peakRssMb === null ? null : Math.round(first.peakRssMb),
     againMs: Math.round(again.wallMs),
@@ -333,7 +341,7 @@ function scalePoint(envs) {
 
 function printScale(points) {
   console.log('\n## (b) Scale: copies of environments/dev.ts (chart module, typed values, image automation), against a precompiled plain cdk8s app with the same objects in one chart\n');
-  console.log('| environments | plain cdk8s app (ms) | its peak RSS (MiB) | helmflux validate (ms) | its peak RSS (MiB) | validate / plain | first synth (ms) | its peak RSS (MiB) | second synth (ms) | files it wrote |');
+  console.log(`| environments | plain cdk8s app (ms, median of ${PAIRS}) | its peak RSS (MiB) | helmflux validate (ms, median of ${PAIRS}) | its peak RSS (MiB, largest) | validate / plain | first synth (ms) | its peak RSS (MiB) | second synth (ms) | files it wrote |`);
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const p of points) {
     console.log(`| ${p.envs} | ${p.plainMs} | ${p.plainRssMib ?? 'n/a'} | ${p.validateMs} | ${p.validateRssMib ?? 'n/a'} | ${p.ratio.toFixed(2)}x | ${p.synthMs} | ${p.synthRssMib ?? 'n/a'} | ${p.againMs} | ${p.rewritten} |`);
