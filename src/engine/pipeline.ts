@@ -109,7 +109,7 @@ export interface ChunkOptions {
  * runs for the whole chunk before the next (`loader.ts` says why that is
  * faster). Chunks are also the unit threads claim (`threads.ts`).
  */
-export const CHUNK = 256;
+const CHUNK = 256;
 
 /** The environment files in chunks, in file order. */
 export function chunksOf(fileNames: readonly string[]): string[][] {

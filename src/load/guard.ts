@@ -97,7 +97,7 @@ const makeFunction = Function;
  * case, run after every file, so it must cost little. Each watched property
  * is read by its own statement, with its key written in the code, so every
  * read is a fast, single-shape property load (one generic loop over all 290
- * properties cost 60 microseconds a file, a quarter of loading it). It checks
+ * properties cost 40 to 60 microseconds a file, up to a quarter of loading it). It checks
  * each object's own keys (names and order), prototype and extensibility, each
  * data property's value (one that can never change, non-writable and
  * non-configurable, is skipped), each accessor's getter and setter (through
@@ -192,7 +192,6 @@ export type Guarded<T> =
   | { readonly value: T; readonly changes: readonly string[] }
   | { readonly error: unknown; readonly changes: readonly string[] };
 
-/** Guards the loading of environment code; one per command run (per thread). */
 /**
  * The last baseline compiled, shared by every guard of the thread: a new
  * guard (one per loading pass of a few hundred files) whose built-ins are as
@@ -209,6 +208,7 @@ function currentBaseline(): { readonly baseline: Snapshot; readonly matches: Mat
   return compiled;
 }
 
+/** Guards the loading of environment code; one per loading pass. */
 export class LoadGuard {
   private baseline: Snapshot;
   private matches: Matcher;

@@ -298,7 +298,7 @@ const compiledModules = new Map<string, { readonly hash: string; readonly wrappe
 const jsonModules = new Map<string, { readonly hash: string; readonly data: unknown }>();
 
 /** The CommonJS wrapper of transpiled code, compiled directly: Module#_compile does the same with more bookkeeping. */
-function compileWrapper(code: string, filename: string): Function {
+function compileCommonJs(code: string, filename: string): Function {
   return vm.compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
 }
 
@@ -310,7 +310,7 @@ function compileWrapper(code: string, filename: string): Function {
 function compiledWrapper(filename: string, source: Buffer, hash: string, shared: boolean): Function {
   const cached = shared ? compiledModules.get(filename) : undefined;
   if (cached?.hash === hash) return cached.wrapper;
-  const wrapper = compileWrapper(transpile(source.toString('utf8'), filename), filename);
+  const wrapper = compileCommonJs(transpile(source.toString('utf8'), filename), filename);
   if (shared) compiledModules.set(filename, { hash, wrapper });
   return wrapper;
 }
@@ -365,7 +365,7 @@ export class SharedReads {
     }
     for (const { filename, bytes, hash, code } of transpiled) {
       try {
-        this.prepared.set(filename, { bytes, hash, wrapper: compileWrapper(code, filename) });
+        this.prepared.set(filename, { bytes, hash, wrapper: compileCommonJs(code, filename) });
       } catch (compileError) {
         this.prepared.set(filename, { bytes, hash, compileError });
       }
