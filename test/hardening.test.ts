@@ -217,3 +217,36 @@ describe('two synths at once (6)', () => {
     assert.deepEqual([...snapshotTree(project.dist).keys()].filter((p) => !p.endsWith('.yaml')), []);
   });
 });
+
+describe('the built-ins check, generic and compiled', () => {
+  // A thread checks with a generic loop first and compiles its check after 100 files; both must see the same changes.
+  it('names an addition, a removal, a replacement and its undoing, early (generic) and after hundreds of files (compiled)', () => {
+    const { LoadGuard } = require('../src/load/guard') as typeof import('../src/load/guard');
+    const original = JSON.stringify;
+    const steps = new Map<number, () => void>([
+      [3, () => Object.defineProperty(Reflect, 'helmfluxProbe', { value: 1, configurable: true })],
+      [5, () => delete (Reflect as unknown as Record<string, unknown>).helmfluxProbe],
+      [200, () => Object.defineProperty(Reflect, 'helmfluxProbe', { value: 1, configurable: true })],
+      [400, () => delete (Reflect as unknown as Record<string, unknown>).helmfluxProbe],
+      [600, () => ((JSON as { stringify: unknown }).stringify = (...args: unknown[]) => (original as (...a: unknown[]) => string)(...args))],
+      [800, () => (JSON.stringify = original)],
+    ]);
+    const items = Array.from({ length: 900 }, (_, i) => i);
+    let outcomes;
+    try {
+      outcomes = new LoadGuard().runAll(items, (i) => steps.get(i)?.());
+    } finally {
+      JSON.stringify = original;
+      delete (Reflect as unknown as Record<string, unknown>).helmfluxProbe;
+    }
+    const reported = outcomes.flatMap((o, i) => (o.changes.length > 0 ? [[i, o.changes]] : []));
+    assert.deepEqual(reported, [
+      [3, ['added Reflect.helmfluxProbe']],
+      [5, ['removed Reflect.helmfluxProbe']],
+      [200, ['added Reflect.helmfluxProbe']],
+      [400, ['removed Reflect.helmfluxProbe']],
+      [600, ['replaced JSON.stringify']],
+      [800, ['replaced JSON.stringify']],
+    ]);
+  });
+});

@@ -20,9 +20,10 @@
  *   the cache and the number of threads): that is a problem naming the file
  *   and the property.
  *
- * The comparison is compiled for the built-ins as they are (`compileMatcher`)
- * and costs about 15 microseconds a file alone, 30 among the rest of loading
- * (BENCHMARKS.md, (k)); half of it is listing each object's own keys.
+ * The comparison is a generic loop for the first files of a thread, then
+ * compiled for the built-ins as they are (`compileMatcher`): about 15
+ * microseconds a file alone, 30 among the rest of loading (BENCHMARKS.md,
+ * (k)); half of it is listing each object's own keys.
  */
 import * as vm from 'node:vm';
 
@@ -89,6 +90,60 @@ function snapshot(): Snapshot {
 /** True when every watched built-in is as a snapshot says. */
 type Matcher = () => boolean;
 
+/**
+ * How many times a baseline is checked by the generic loop (`matchesLoop`)
+ * before its check is compiled (`compileMatcher`): compiling and first
+ * running the compiled check costs about 2 ms, as much as 40 generic checks,
+ * so a command that loads a few files (the settings, the seed's four) never
+ * pays it, and one that loads hundreds pays it once per thread.
+ */
+const COMPILE_AFTER = 100;
+
+/** The check of a baseline: the generic loop at first, compiled once it has run COMPILE_AFTER times. */
+function matcherFor(before: Snapshot): Matcher {
+  let runs = 0;
+  let compiled: Matcher | undefined;
+  return () => {
+    if (compiled !== undefined) return compiled();
+    if (++runs >= COMPILE_AFTER) compiled = compileMatcher(before);
+    return matchesLoop(before);
+  };
+}
+
+/**
+ * Whether the built-ins are as `before` says, read by one generic loop: the
+ * same checks as `compileMatcher`, at about 40 microseconds instead of 15
+ * (every read is by a computed key). Anything thrown counts as a change.
+ */
+function matchesLoop(before: Snapshot): boolean {
+  try {
+    const props = before.props;
+    let i = 0;
+    for (let t = 0; t < WATCHED.length; t++) {
+      const target = WATCHED[t][1];
+      const own = ownKeys(target);
+      if (own.length !== before.counts[t]) return false;
+      for (const key of own) {
+        if (props[i + 1] !== key) return false;
+        if (props[i + 3] === undefined && props[i + 4] === undefined) {
+          if (!is((target as Record<PropertyKey, unknown>)[key], props[i + 2])) return false;
+        } else {
+          const d = getOwnPropertyDescriptor(target, key);
+          if (d === undefined || d.get !== props[i + 3] || d.set !== props[i + 4]) return false;
+        }
+        i += 6;
+      }
+      if (props[i + 2] !== getPrototypeOf(target) || isExtensible(target) !== (props[i + 5] === 8)) return false;
+      i += 6;
+    }
+    if (props[i + 2] !== listenerCount('exit') + listenerCount('beforeExit')) return false;
+    const globals = keys(globalThis);
+    return globals.length === before.globals.length && globals.every((k, j) => k === before.globals[j]);
+  } catch {
+    return false;
+  }
+}
+
 // Taken when helmflux loads, like the functions above: a file that replaces Function cannot change the checks compiled later.
 const makeFunction = Function;
 
@@ -96,8 +151,9 @@ const makeFunction = Function;
  * Compiles the check that the built-ins are as `before` says: the common
  * case, run after every file, so it must cost little. Each watched property
  * is read by its own statement, with its key written in the code, so every
- * read is a fast, single-shape property load (one generic loop over all 290
- * properties cost 40 to 60 microseconds a file, up to a quarter of loading it). It checks
+ * read is a fast, single-shape property load (`matchesLoop`, reading all 290
+ * by computed key, costs 40 to 60 microseconds a file among loading, up to a
+ * quarter of it). It checks
  * each object's own keys (names and order), prototype and extensibility, each
  * data property's value (one that can never change, non-writable and
  * non-configurable, is skipped), each accessor's getter and setter (through
@@ -193,19 +249,21 @@ export type Guarded<T> =
   | { readonly error: unknown; readonly changes: readonly string[] };
 
 /**
- * The last baseline compiled, shared by every guard of the thread: a new
- * guard (one per loading pass of a few hundred files) whose built-ins are as
- * that baseline says reuses its check, which V8 has already optimized
- * (optimizing it again for each pass cost more than it saved).
+ * The last baseline taken, and its check, shared by every guard of the
+ * thread: a new guard (one per loading pass of a few hundred files) whose
+ * built-ins are as that baseline says goes on with its check, which may be
+ * compiled and optimized by now (compiling one for each pass, V8 optimized
+ * each again: 640 ms at 10,000 files).
  */
-let compiled: { readonly baseline: Snapshot; readonly matches: Matcher } | undefined;
+let shared: { readonly baseline: Snapshot; readonly matches: Matcher } | undefined;
 
+/** The shared baseline, taken anew when the built-ins are no longer as it says. */
 function currentBaseline(): { readonly baseline: Snapshot; readonly matches: Matcher } {
-  if (compiled === undefined || !compiled.matches()) {
+  if (shared === undefined || !shared.matches()) {
     const baseline = snapshot();
-    compiled = { baseline, matches: compileMatcher(baseline) };
+    shared = { baseline, matches: matcherFor(baseline) };
   }
-  return compiled;
+  return shared;
 }
 
 /** Guards the loading of environment code; one per loading pass. */
@@ -289,8 +347,10 @@ export class LoadGuard {
    */
   private changes(): string[] {
     if (this.matches()) return [];
-    const found = differences(this.baseline, snapshot());
-    ({ baseline: this.baseline, matches: this.matches } = currentBaseline());
+    const now = snapshot();
+    const found = differences(this.baseline, now);
+    shared = { baseline: now, matches: matcherFor(now) };
+    ({ baseline: this.baseline, matches: this.matches } = shared);
     return found;
   }
 }
