@@ -348,11 +348,10 @@ export class SharedReads {
   public prepare(filenames: readonly string[], sources?: ReadonlyMap<string, string>): void {
     const transpiled: { readonly filename: string; readonly bytes: Buffer; readonly hash: string; readonly code: string }[] = [];
     for (const filename of filenames) {
-      const given = sources?.get(filename);
       let bytes: Buffer;
       let hash: string;
       try {
-        ({ bytes, hash } = given !== undefined ? { bytes: Buffer.from(given, 'utf8'), hash: hashBytes(given) } : readHashed(filename));
+        ({ bytes, hash } = sourceOf(filename, sources));
       } catch (readError) {
         this.prepared.set(filename, { readError });
         continue;
@@ -460,8 +459,7 @@ export class ModuleRun {
     // An environment file is prepared with the rest of its pass; a module it imports, or a file loaded on its own, here.
     const prepared = shared ? undefined : this.reads.take(filename);
     if (prepared && 'readError' in prepared) throw prepared.readError;
-    const given = this.sources?.get(filename);
-    const { bytes: source, hash } = prepared ?? (given !== undefined ? { bytes: Buffer.from(given, 'utf8'), hash: hashBytes(given) } : shared ? this.reads.read(filename) : readHashed(filename));
+    const { bytes: source, hash } = prepared ?? (shared && !this.sources?.has(filename) ? this.reads.read(filename) : sourceOf(filename, this.sources));
     this.hashes.set(filename, hash);
     const mod = { exports: {} as unknown, filename, loaded: false };
     this.modules.set(filename, mod);
@@ -522,6 +520,12 @@ export class ModuleRun {
     for (const candidate of tried) if (!this.hashes.has(candidate)) this.hashes.set(candidate, ABSENT);
     return found;
   }
+}
+
+/** A file's bytes and their hash: the text given for it in `sources`, or what is on disk. */
+function sourceOf(filename: string, sources: ReadonlyMap<string, string> | undefined): { bytes: Buffer; hash: string } {
+  const given = sources?.get(filename);
+  return given !== undefined ? { bytes: Buffer.from(given, 'utf8'), hash: hashBytes(given) } : readHashed(filename);
 }
 
 /** A file's bytes and their hash. */

@@ -56,7 +56,8 @@ export function renderEnvironments(environments: readonly ValidEnvironment[]): R
     warnings.push(...filterWarnings(env));
     // Not the bare name as the id: constructs takes "constructor", a valid environment name, for a child it already has.
     const chart = new EnvironmentChart(app, `env-${env.name}`, { definition: env.definition });
-    const rendered = { env, namespace: chart.namespaceObject.toJson() as JsonValue, releases: chart.releases.map((release): JsonValue => release.toJson()) };
+    const namespace: JsonValue = chart.namespaceObject.toJson();
+    const rendered = { env, namespace, releases: chart.releases.map((release): JsonValue => release.toJson()) };
     app.node.tryRemoveChild(chart.node.id);
     return rendered;
   });
