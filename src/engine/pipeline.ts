@@ -93,6 +93,8 @@ export interface ChunkResult {
   readonly environments: EnvironmentSummary[];
   readonly files: RenderedFile[];
   readonly problems: Problem[];
+  /** A file changed the shared built-ins: the chunk was not rendered, and its thread runs no further chunk (`LoadedEnvironments`). */
+  readonly builtinsChanged?: true;
 }
 
 export interface ChunkOptions {
@@ -111,6 +113,17 @@ export interface ChunkOptions {
  */
 const CHUNK = 256;
 
+/** Runs chunks in turn on this thread, stopping after one whose files changed the shared built-ins. */
+export function runChunksInTurn(chunks: Iterable<readonly [number, ChunkOptions]>): [number, ChunkResult][] {
+  const results: [number, ChunkResult][] = [];
+  for (const [i, chunk] of chunks) {
+    const result = runChunk(chunk);
+    results.push([i, result]);
+    if (result.builtinsChanged) break;
+  }
+  return results;
+}
+
 /** The environment files in chunks, in file order. */
 export function chunksOf(fileNames: readonly string[]): string[][] {
   const chunks: string[][] = [];
@@ -119,8 +132,10 @@ export function chunksOf(fileNames: readonly string[]): string[][] {
 }
 
 /** Loads, validates and renders one chunk of environment files. */
-export function runChunk(options: ChunkOptions): ChunkResult {
+function runChunk(options: ChunkOptions): ChunkResult {
   const loaded = loadEnvironments(options);
+  // The run fails with the problem naming the file; rendering on changed built-ins could only crash or mislead.
+  if (loaded.builtinsChanged) return { environments: [], files: [], problems: loaded.problems, builtinsChanged: true };
   const checked = validateEnvironments(loaded.environments, options.settings);
   const rendered = render(checked.valid, options.settings);
   const byEnvironment = filesByEnvironment(rendered.files);
@@ -184,7 +199,8 @@ export function synthesize(project: Project, options: SynthesisOptions): Synthes
   }
   const chunks = chunksOf(misses).map((fileNames) => ({ dir, displayDir: display, fileNames, settings }));
   if (chunks.length > 1) limitHeapGrowth();
-  const results = threads > 1 ? (require('./threads') as typeof import('./threads')).runChunks(chunks, threads) : chunks.map((chunk) => runChunk(chunk));
+  const results =
+    threads > 1 ? (require('./threads') as typeof import('./threads')).runChunks(chunks, threads) : runChunksInTurn(chunks.entries()).map(([, result]) => result);
   results.push({
     environments: [...reused].map(([name, entry]) => ({
       name,

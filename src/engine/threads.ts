@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
-import { runChunk, type ChunkOptions, type ChunkResult } from './pipeline';
+import { runChunksInTurn, type ChunkOptions, type ChunkResult } from './pipeline';
 
 interface WorkerInput {
   readonly chunks: readonly ChunkOptions[];
@@ -29,11 +29,12 @@ type WorkerOutput = { readonly claimed: Claimed } | { readonly error: string };
 /** The longest a worker may take before helmflux gives up on it. */
 const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
 
-/** Runs chunks until the shared counter says none is left. */
+/** Runs chunks until the shared counter says none is left (or one changed this thread's built-ins: `runChunksInTurn`). */
 function claimAndRun(chunks: readonly ChunkOptions[], next: Int32Array): Claimed {
-  const claimed: Claimed = [];
-  for (let i = Atomics.add(next, 0, 1); i < chunks.length; i = Atomics.add(next, 0, 1)) claimed.push([i, runChunk(chunks[i])]);
-  return claimed;
+  function* claim(): Generator<readonly [number, ChunkOptions]> {
+    for (let i = Atomics.add(next, 0, 1); i < chunks.length; i = Atomics.add(next, 0, 1)) yield [i, chunks[i]];
+  }
+  return runChunksInTurn(claim());
 }
 
 /** Runs `chunks` on this thread and `count - 1` workers; returns their results in chunk order. */
@@ -58,7 +59,8 @@ export function runChunks(chunks: readonly ChunkOptions[], count: number): Chunk
     if ('error' in output) throw new Error(`in a helmflux worker thread: ${output.error}`);
     place(output.claimed);
   }
-  return results;
+  // Chunks no thread ran (each stopped on changed built-ins) are left out: the run fails with that problem.
+  return results.filter((result) => result !== undefined);
 }
 
 if (!isMainThread && (workerData as WorkerInput | undefined)?.chunks) {

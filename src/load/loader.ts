@@ -106,17 +106,30 @@ export function environmentName(fileName: string): string {
 }
 
 
+/** Environment files, loaded. */
+export interface LoadedEnvironments {
+  readonly environments: LoadedEnvironment[];
+  readonly problems: Problem[];
+  /**
+   * A file changed JavaScript's shared built-ins (one of `problems` says
+   * which): whatever this thread runs after it, rendering included, runs on
+   * changed built-ins, so it can neither be trusted nor be expected to work.
+   */
+  readonly builtinsChanged: boolean;
+}
+
 /**
  * Loads environment files. A file that fails to load is reported as a
  * problem; the others are still loaded, so all problems show. Each
  * definition is read once into plain frozen data (`normalize.ts`); each file
  * runs under the guard (`guard.ts`).
  */
-export function loadEnvironments(options: LoadOptions): { environments: LoadedEnvironment[]; problems: Problem[] } {
+export function loadEnvironments(options: LoadOptions): LoadedEnvironments {
   const environments: LoadedEnvironment[] = [];
   const problems: Problem[] = [];
+  let builtinsChanged = false;
   const fileNames = options.fileNames ?? listEnvironmentFiles(options.dir, options.displayDir);
-  if (fileNames.length === 0) return { environments, problems };
+  if (fileNames.length === 0) return { environments, problems, builtinsChanged };
   loadTranspiler(); // before the guard's baseline: loading sucrase is not any file's doing
   const display = displayFrom(options.dir, options.displayDir);
   const reads = new SharedReads();
@@ -133,6 +146,7 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
   const outcomes = new LoadGuard().runAll(runs, ({ run, filename, file }) => guardedRead(run, filename, file));
   runs.forEach(({ fileName, file, filename, run }, i) => {
     const outcome = outcomes[i];
+    if (outcome.changes.length > 0) builtinsChanged = true;
     const failure = loadFailure(outcome, run, file);
     if (failure) {
       problems.push(failure);
@@ -146,7 +160,7 @@ export function loadEnvironments(options: LoadOptions): { environments: LoadedEn
     const deps = Object.fromEntries([...run.hashes].filter(([dep]) => dep !== filename));
     environments.push({ name: environmentName(fileName), file, definition: read.definition, source: { hash: run.hashes.get(filename)!, deps, cacheable: run.cacheable } });
   });
-  return { environments, problems };
+  return { environments, problems, builtinsChanged };
 }
 
 /** An error already described, under the guard: describing what a file threw runs the file's code too (toString, stack getters). */
