@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { synth, validate } from '../src/commands/synth';
-import { environmentSource, snapshotTree, tempDir, tempProject } from './helpers';
+import { environmentSource, runCli, snapshotTree, tempDir, tempProject } from './helpers';
 
 /** Enough environments for synth to split them across threads (250 per thread at least). */
 function manyEnvironments(count: number): Record<string, string> {
@@ -45,5 +45,21 @@ describe('synthesis on several threads', () => {
         ].join('\n'),
     );
     assert.deepEqual([...snapshotTree(out).keys()], []);
+  });
+});
+
+describe('a file that changes the built-ins, among hundreds on two threads', () => {
+  it('is named, exit 2, and nothing is rendered on the changed built-ins (no crash), whichever thread loads it', () => {
+    const files = manyEnvironments(600);
+    // Read-only on Object.prototype: rendering any later file on that thread would throw inside cdk8s-plus-27.
+    files['env-0300.ts'] = `Object.defineProperty(Object.prototype, 'labels', { value: { team: 'web' }, configurable: true });\n${files['env-0300.ts']}`;
+    const project = tempProject(files);
+    for (const command of [['validate'], ['synth', '--no-cache']]) {
+      const result = runCli(command, { cwd: project.root });
+      assert.equal(result.status, 2, `${command.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /^environments\/env-0300\.ts: \(file\): changed JavaScript's shared built-ins while loading \(added Object\.prototype\.labels\)/m);
+      assert.doesNotMatch(result.stderr, /internal error/);
+    }
+    assert.deepEqual([...snapshotTree(project.dist).keys()], []);
   });
 });
